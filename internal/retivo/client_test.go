@@ -1,0 +1,430 @@
+package retivo_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/retivo/terraform-provider-retivo/internal/localserver"
+	"github.com/retivo/terraform-provider-retivo/internal/retivo"
+)
+
+const testKey = "rt_test_client_0123456789"
+
+type fixture struct {
+	server *localserver.Server
+	http   *httptest.Server
+	client *retivo.Client
+}
+
+func newFixture(t *testing.T, opts localserver.Options, cfg retivo.Config) *fixture {
+	t.Helper()
+	if opts.APIKeys == nil {
+		opts.APIKeys = []string{testKey}
+	}
+	server := localserver.New(opts)
+	ts := httptest.NewServer(server)
+	t.Cleanup(ts.Close)
+	if cfg.APIKey == "" {
+		cfg.APIKey = testKey
+	}
+	cfg.BaseURL = ts.URL + server.PathPrefix()
+	if cfg.RetryWaitMin == 0 {
+		cfg.RetryWaitMin = time.Millisecond
+		cfg.RetryWaitMax = 20 * time.Millisecond
+	}
+	client, err := retivo.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{server: server, http: ts, client: client}
+}
+
+func apiError(t *testing.T, err error) *retivo.Error {
+	t.Helper()
+	apiErr, ok := retivo.AsError(err)
+	if !ok {
+		t.Fatalf("want *retivo.Error, got %T: %v", err, err)
+	}
+	return apiErr
+}
+
+func TestClient_lifecycle(t *testing.T) {
+	f := newFixture(t, localserver.Options{}, retivo.Config{})
+	ctx := context.Background()
+
+	created, err := f.client.CreateEndpoint(ctx, retivo.CreateEndpointRequest{
+		URL:              "https://example.com/hook",
+		Description:      retivo.String("orders"),
+		SubscribedEvents: retivo.Strings([]string{"a.created", "b.updated"}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, ok := f.server.Endpoint(created.ID)
+	if !ok {
+		t.Fatal("the server does not hold the created endpoint")
+	}
+	if created.Secret == "" || created.Secret != stored.Secret {
+		t.Errorf("secret %q, server holds %q", created.Secret, stored.Secret)
+	}
+	if created.CreatedAt == "" || created.UpdatedAt != "" {
+		t.Errorf("create answer: created_at %q, updated_at %q", created.CreatedAt, created.UpdatedAt)
+	}
+	if created.Active == nil || !*created.Active || *created.Description != "orders" {
+		t.Errorf("create answer %+v", created)
+	}
+
+	list, err := f.client.ListEndpoints(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].ID != created.ID || list[0].Secret != "" || list[0].UpdatedAt == "" {
+		t.Fatalf("list %+v", list)
+	}
+	if !sameSet(list[0].SubscribedEvents, []string{"a.created", "b.updated"}) {
+		t.Errorf("events %v", list[0].SubscribedEvents)
+	}
+
+	updated, err := f.client.UpdateEndpoint(ctx, created.ID, retivo.UpdateEndpointRequest{
+		Description: retivo.String(""), SubscribedEvents: retivo.Strings(nil), Active: retivo.Bool(false),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *updated.Description != "" || len(updated.SubscribedEvents) != 0 || *updated.Active || updated.URL != "https://example.com/hook" {
+		t.Errorf("update answer %+v", updated)
+	}
+	if updated.UpdatedAt == "" || updated.UpdatedAt == created.CreatedAt {
+		t.Errorf("updated_at %q did not move from %q", updated.UpdatedAt, created.CreatedAt)
+	}
+
+	if err := f.client.DeleteEndpoint(ctx, created.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := f.server.Endpoint(created.ID); ok {
+		t.Error("endpoint still stored after delete")
+	}
+	err = f.client.DeleteEndpoint(ctx, created.ID)
+	if !retivo.IsNotFound(err) {
+		t.Errorf("second delete: want not found, got %v", err)
+	}
+}
+
+func TestClient_testDelivery(t *testing.T) {
+	receiver := localserver.NewReceiver()
+	rs := httptest.NewServer(receiver)
+	defer rs.Close()
+	f := newFixture(t, localserver.Options{}, retivo.Config{})
+	ctx := context.Background()
+
+	created, err := f.client.CreateEndpoint(ctx, retivo.CreateEndpointRequest{URL: rs.URL + "/hook"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	result, err := f.client.TestEndpoint(ctx, created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !result.Success || result.Status != 200 || result.StatusText != "OK" || result.Error != "" {
+		t.Errorf("result %+v", result)
+	}
+	got := receiver.Deliveries()
+	if len(got) != 1 {
+		t.Fatalf("receiver got %d deliveries", len(got))
+	}
+	if !localserver.VerifySignature(created.Secret, got[0].Header.Get(localserver.SignatureHeader), got[0].Body) {
+		t.Error("the delivery's signature does not verify with the endpoint's secret")
+	}
+
+	receiver.SetStatus(http.StatusInternalServerError)
+	result, err = f.client.TestEndpoint(ctx, created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if result.Success || result.Status != 500 || result.Error == "" {
+		t.Errorf("result against a failing receiver %+v", result)
+	}
+
+	_, err = f.client.TestEndpoint(ctx, "we_missing")
+	if !retivo.IsNotFound(err) {
+		t.Errorf("unknown id: want not found, got %v", err)
+	}
+}
+
+func TestClient_errorClasses(t *testing.T) {
+	ctx := context.Background()
+	tests := map[string]struct {
+		opts     localserver.Options
+		cfg      retivo.Config
+		fault    *localserver.Fault
+		call     func(*retivo.Client) error
+		kind     retivo.Kind
+		contains []string
+	}{
+		"unauthorized": {
+			cfg:      retivo.Config{APIKey: "rt_live_not_known_here"},
+			call:     list,
+			kind:     retivo.KindUnauthorized,
+			contains: []string{"401", "invalid or missing API key"},
+		},
+		"plan limit": {
+			opts:     localserver.Options{MaxEndpoints: 1, UpgradeTo: "scale"},
+			call:     createTwo,
+			kind:     retivo.KindPlanLimit,
+			contains: []string{"403", "at most 1 webhook endpoints", `upgrade to the "scale" plan`},
+		},
+		"not found": {
+			call: func(c *retivo.Client) error {
+				_, err := c.UpdateEndpoint(ctx, "we_nope", retivo.UpdateEndpointRequest{})
+				return err
+			},
+			kind:     retivo.KindNotFound,
+			contains: []string{"404", `"we_nope" not found`},
+		},
+		"validation": {
+			call: func(c *retivo.Client) error {
+				_, err := c.CreateEndpoint(ctx, retivo.CreateEndpointRequest{URL: "ftp://x"})
+				return err
+			},
+			kind:     retivo.KindValidation,
+			contains: []string{"422", "not a valid absolute http or https URL"},
+		},
+		"bad request": {
+			fault:    &localserver.Fault{Status: 400, Body: `{"error":"request body must be a JSON object"}`},
+			call:     list,
+			kind:     retivo.KindValidation,
+			contains: []string{"400", "request body must be a JSON object"},
+		},
+		"rate limited after the budget": {
+			cfg:      retivo.Config{MaxRetries: 2},
+			fault:    &localserver.Fault{Status: 429, RetryAfter: "0"},
+			call:     list,
+			kind:     retivo.KindRateLimited,
+			contains: []string{"429"},
+		},
+		"server fault with an HTML page": {
+			cfg:      retivo.Config{MaxRetries: 1},
+			fault:    &localserver.Fault{Status: 502, Body: "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>\n<p>upstream   died</p></body></html>"},
+			call:     list,
+			kind:     retivo.KindServerFault,
+			contains: []string{"502", "not JSON", "502 Bad Gateway Bad Gateway upstream died"},
+		},
+		"server fault with an empty body": {
+			fault:    &localserver.Fault{Status: 500, Body: " ", ContentType: "text/plain"},
+			call:     list,
+			kind:     retivo.KindServerFault,
+			contains: []string{"500", "empty body"},
+		},
+		"malformed success body": {
+			fault:    &localserver.Fault{Status: 200, Body: `{"endpoints": "many"}`},
+			call:     list,
+			kind:     retivo.KindMalformedResponse,
+			contains: []string{"200", "could not be read"},
+		},
+		"success body without the list": {
+			fault:    &localserver.Fault{Status: 200, Body: `{"items": []}`},
+			call:     list,
+			kind:     retivo.KindMalformedResponse,
+			contains: []string{`no "endpoints" list`},
+		},
+		"answer over the size limit": {
+			cfg:      retivo.Config{MaxResponseBytes: 64},
+			fault:    &localserver.Fault{Status: 200, Body: `{"endpoints": [], "padding": "` + strings.Repeat("x", 100) + `"}`},
+			call:     list,
+			kind:     retivo.KindMalformedResponse,
+			contains: []string{"64-byte limit"},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t, tc.opts, tc.cfg)
+			if tc.fault != nil {
+				f.server.AddFault(*tc.fault)
+			}
+			err := tc.call(f.client)
+			apiErr := apiError(t, err)
+			if apiErr.Kind() != tc.kind {
+				t.Errorf("kind %v, want %v (%v)", apiErr.Kind(), tc.kind, err)
+			}
+			for _, want := range tc.contains {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not contain %q", err, want)
+				}
+			}
+			if strings.Contains(err.Error(), testKey) {
+				t.Errorf("error %q contains the API key", err)
+			}
+		})
+	}
+}
+
+func list(c *retivo.Client) error {
+	_, err := c.ListEndpoints(context.Background())
+	return err
+}
+
+func createTwo(c *retivo.Client) error {
+	for range 2 {
+		if _, err := c.CreateEndpoint(context.Background(), retivo.CreateEndpointRequest{URL: "https://example.com"}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func TestClient_retriesThenSucceeds(t *testing.T) {
+	f := newFixture(t, localserver.Options{}, retivo.Config{})
+	f.server.AddFault(localserver.Fault{Status: 503, FirstAttempt: true})
+	if _, err := f.client.CreateEndpoint(context.Background(), retivo.CreateEndpointRequest{URL: "https://example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.server.Count(localserver.RouteCreate); got != 2 {
+		t.Errorf("create requests %d, want 2 (one 503, one retry)", got)
+	}
+	if n := len(f.server.Endpoints()); n != 1 {
+		t.Errorf("server holds %d endpoints, want 1", n)
+	}
+}
+
+func TestClient_createNotResentAfterDroppedAnswer(t *testing.T) {
+	f := newFixture(t, localserver.Options{}, retivo.Config{})
+	f.server.AddFault(localserver.Fault{Route: localserver.RouteCreate, DropAfterCommit: true, Times: 1})
+	_, err := f.client.CreateEndpoint(context.Background(), retivo.CreateEndpointRequest{URL: "https://example.com"})
+	apiErr := apiError(t, err)
+	if !apiErr.MayHaveCommitted || apiErr.Kind() != retivo.KindTransport {
+		t.Errorf("want a transport error that may have committed, got %+v", apiErr)
+	}
+	if got := f.server.Count(localserver.RouteCreate); got != 1 {
+		t.Errorf("create sent %d times, want exactly 1", got)
+	}
+}
+
+func TestClient_updateResentAfterDroppedAnswer(t *testing.T) {
+	f := newFixture(t, localserver.Options{}, retivo.Config{})
+	e := f.server.InsertEndpoint(localserver.Endpoint{URL: "https://example.com", Active: true})
+	f.server.AddFault(localserver.Fault{Route: localserver.RouteUpdate, DropAfterCommit: true, Times: 1})
+	if _, err := f.client.UpdateEndpoint(context.Background(), e.ID, retivo.UpdateEndpointRequest{Active: retivo.Bool(false)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.server.Count(localserver.RouteUpdate); got != 2 {
+		t.Errorf("update sent %d times, want 2", got)
+	}
+}
+
+func TestClient_requestShape(t *testing.T) {
+	var seen atomic.Pointer[http.Request]
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen.Store(r.Clone(context.Background()))
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"deleted": true, "extra": {"ignored": [1, 2]}}`))
+	}))
+	defer ts.Close()
+	client, err := retivo.New(retivo.Config{BaseURL: ts.URL + "/api/", APIKey: testKey, UserAgent: "terraform-provider-retivo/1.2.3 Terraform/1.11.4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.DeleteEndpoint(context.Background(), "we_a/b c?d"); err != nil {
+		t.Fatal(err)
+	}
+	r := seen.Load()
+	if got, want := r.URL.EscapedPath(), "/api/webhooks/endpoints/we_a%2Fb%20c%3Fd"; got != want {
+		t.Errorf("path %q, want %q", got, want)
+	}
+	if got := r.Header.Get("Authorization"); got != "Bearer "+testKey {
+		t.Errorf("Authorization %q", got)
+	}
+	if got := r.Header.Get("User-Agent"); got != "terraform-provider-retivo/1.2.3 Terraform/1.11.4" {
+		t.Errorf("User-Agent %q", got)
+	}
+}
+
+func TestClient_redirectToAnotherHostDropsTheKey(t *testing.T) {
+	var leaked atomic.Value
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked.Store(r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"endpoints": []}`))
+	}))
+	defer other.Close()
+	// 127.0.0.1 and localhost are different hosts to the client.
+	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		target := strings.Replace(other.URL, "127.0.0.1", "localhost", 1) + r.URL.Path
+		http.Redirect(w, r, target, http.StatusTemporaryRedirect)
+	}))
+	defer redirector.Close()
+	client, err := retivo.New(retivo.Config{BaseURL: redirector.URL, APIKey: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.ListEndpoints(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := leaked.Load().(string); got != "" {
+		t.Errorf("the other host received Authorization %q", got)
+	}
+}
+
+func TestClient_contextCancelStopsRetrying(t *testing.T) {
+	f := newFixture(t, localserver.Options{}, retivo.Config{RetryWaitMin: time.Minute, RetryWaitMax: time.Minute})
+	f.server.AddFault(localserver.Fault{Status: 503})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := f.client.ListEndpoints(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("want deadline exceeded, got %v", err)
+	}
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Errorf("took %v to give up", elapsed)
+	}
+}
+
+func TestClient_unknownFieldsIgnoredAndEventsReordered(t *testing.T) {
+	f := newFixture(t, localserver.Options{}, retivo.Config{})
+	events := []string{"a", "b", "c"}
+	if _, err := f.client.CreateEndpoint(context.Background(), retivo.CreateEndpointRequest{URL: "https://example.com", SubscribedEvents: &events}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.client.ListEndpoints(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Equal(got[0].SubscribedEvents, events) {
+		t.Errorf("the local server returned events in the order sent, %v; it must reorder them to keep clients honest", got[0].SubscribedEvents)
+	}
+}
+
+func TestNew_rejectsBadConfig(t *testing.T) {
+	for name, cfg := range map[string]retivo.Config{
+		"empty key":       {APIKey: ""},
+		"wrong prefix":    {APIKey: "sk_live_abcdefgh"},
+		"prefix only":     {APIKey: "rt_live_"},
+		"relative base":   {APIKey: testKey, BaseURL: "retivo.ai/api"},
+		"ftp base":        {APIKey: testKey, BaseURL: "ftp://retivo.ai"},
+		"base with query": {APIKey: testKey, BaseURL: "https://retivo.ai/api?x=1"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := retivo.New(cfg)
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			if cfg.APIKey != "" && strings.Contains(err.Error(), cfg.APIKey) && len(cfg.APIKey) > len("rt_live_") {
+				t.Errorf("error %q echoes the key", err)
+			}
+		})
+	}
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}

@@ -1,0 +1,229 @@
+package retivo
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Kind classifies an API failure by what the user has to do about it.
+type Kind int
+
+const (
+	// KindOther is any failure that fits no other kind.
+	KindOther Kind = iota
+	// KindUnauthorized is a missing, unknown or revoked API key (401, or 403 without upgrade_to).
+	KindUnauthorized
+	// KindPlanLimit is a request the account's plan does not allow (402, or 403 with upgrade_to).
+	KindPlanLimit
+	// KindNotFound is an unknown endpoint id (404).
+	KindNotFound
+	// KindValidation is a request the server rejected as invalid (400, 409, 422).
+	KindValidation
+	// KindRateLimited is a 429 answer.
+	KindRateLimited
+	// KindServerFault is a 5xx answer.
+	KindServerFault
+	// KindMalformedResponse is a 2xx answer whose body could not be understood.
+	KindMalformedResponse
+	// KindTransport is a failure to reach the server or to read its answer.
+	KindTransport
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindUnauthorized:
+		return "unauthorized"
+	case KindPlanLimit:
+		return "plan limit"
+	case KindNotFound:
+		return "not found"
+	case KindValidation:
+		return "validation"
+	case KindRateLimited:
+		return "rate limited"
+	case KindServerFault:
+		return "server fault"
+	case KindMalformedResponse:
+		return "malformed response"
+	case KindTransport:
+		return "transport"
+	default:
+		return "other"
+	}
+}
+
+// Error is the one error type the client returns for a failed call.
+type Error struct {
+	// Method and Path name the call, e.g. "POST" and "/webhooks/endpoints".
+	Method string
+	Path   string
+	// StatusCode is the HTTP status of the answer; 0 when there was none.
+	StatusCode int
+	// Message is the server's "error" text; for an answer that was not JSON it is
+	// a short, cleaned excerpt of the body.
+	Message string
+	// UpgradeTo names the plan that would allow the request, when the server said.
+	UpgradeTo string
+	// NotJSON reports that the error body was not a JSON error object.
+	NotJSON bool
+	// RetryAfter is the server's Retry-After hint on a 429 or 503, if any.
+	RetryAfter time.Duration
+	// MayHaveCommitted reports that the request may have reached the server
+	// although no answer came back, so a create may have taken effect.
+	MayHaveCommitted bool
+	// Err is the underlying transport or decoding error, if any.
+	Err error
+}
+
+// Kind classifies the error.
+func (e *Error) Kind() Kind {
+	switch {
+	case e.Err != nil && e.StatusCode == 0:
+		return KindTransport
+	case e.StatusCode >= 200 && e.StatusCode < 300:
+		return KindMalformedResponse
+	case e.StatusCode == http.StatusUnauthorized:
+		return KindUnauthorized
+	case e.StatusCode == http.StatusPaymentRequired:
+		return KindPlanLimit
+	case e.StatusCode == http.StatusForbidden && e.UpgradeTo != "":
+		return KindPlanLimit
+	case e.StatusCode == http.StatusForbidden:
+		return KindUnauthorized
+	case e.StatusCode == http.StatusNotFound:
+		return KindNotFound
+	case e.StatusCode == http.StatusBadRequest, e.StatusCode == http.StatusConflict,
+		e.StatusCode == http.StatusUnprocessableEntity:
+		return KindValidation
+	case e.StatusCode == http.StatusTooManyRequests:
+		return KindRateLimited
+	case e.StatusCode >= 500:
+		return KindServerFault
+	default:
+		return KindOther
+	}
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s", e.Method, e.Path)
+	switch {
+	case e.StatusCode == 0 && e.Err != nil:
+		fmt.Fprintf(&b, ": %v", e.Err)
+		return b.String()
+	case e.StatusCode >= 200 && e.StatusCode < 300:
+		fmt.Fprintf(&b, ": the server answered %s but its body could not be read as the expected JSON", statusLine(e.StatusCode))
+	default:
+		fmt.Fprintf(&b, ": the server answered %s", statusLine(e.StatusCode))
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, " (%v)", e.Err)
+	}
+	switch {
+	case e.Message == "" && e.NotJSON:
+		b.WriteString(" with an empty body")
+	case e.NotJSON:
+		fmt.Fprintf(&b, " with a body that is not JSON: %q", e.Message)
+	case e.Message != "":
+		fmt.Fprintf(&b, ": %s", e.Message)
+	}
+	if e.UpgradeTo != "" {
+		fmt.Fprintf(&b, " (upgrade to the %q plan to allow this)", e.UpgradeTo)
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+func statusLine(code int) string {
+	if text := http.StatusText(code); text != "" {
+		return fmt.Sprintf("%d %s", code, text)
+	}
+	return fmt.Sprintf("%d", code)
+}
+
+// AsError returns err as an *Error when it is one.
+func AsError(err error) (*Error, bool) {
+	var apiErr *Error
+	if errors.As(err, &apiErr) {
+		return apiErr, true
+	}
+	return nil, false
+}
+
+// KindOf classifies err; errors that are not an *Error are KindOther.
+func KindOf(err error) Kind {
+	if apiErr, ok := AsError(err); ok {
+		return apiErr.Kind()
+	}
+	return KindOther
+}
+
+// IsNotFound reports whether err is a 404 answer.
+func IsNotFound(err error) bool { return KindOf(err) == KindNotFound }
+
+// IsUnauthorized reports whether err is an authentication failure.
+func IsUnauthorized(err error) bool { return KindOf(err) == KindUnauthorized }
+
+// IsPlanLimit reports whether err is a plan-limit answer.
+func IsPlanLimit(err error) bool { return KindOf(err) == KindPlanLimit }
+
+// IsRateLimited reports whether err is a 429 answer.
+func IsRateLimited(err error) bool { return KindOf(err) == KindRateLimited }
+
+// IsValidation reports whether err is a validation failure.
+func IsValidation(err error) bool { return KindOf(err) == KindValidation }
+
+// IsServerFault reports whether err is a 5xx answer.
+func IsServerFault(err error) bool { return KindOf(err) == KindServerFault }
+
+// maxExcerpt bounds the body excerpt quoted in an error, in runes.
+const maxExcerpt = 200
+
+// excerpt turns an arbitrary error body into one short line a person can read:
+// HTML tags dropped, whitespace and control characters collapsed, truncated.
+func excerpt(body []byte) string {
+	text := strings.ToValidUTF8(string(body), "\uFFFD")
+	text = stripTags(text)
+	var b strings.Builder
+	space := false
+	for _, r := range text {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	out := []rune(b.String())
+	if len(out) > maxExcerpt {
+		return string(out[:maxExcerpt]) + "…"
+	}
+	return string(out)
+}
+
+// stripTags removes anything between < and >, which is enough to turn a
+// proxy's error page into its visible text.
+func stripTags(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '<':
+			depth++
+			b.WriteByte(' ')
+		case r == '>' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,79 @@
+package retivo
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+	tests := map[string]struct {
+		value string
+		want  time.Duration
+		ok    bool
+	}{
+		"seconds":      {"3", 3 * time.Second, true},
+		"zero":         {"0", 0, true},
+		"http date":    {now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
+		"past date":    {now.Add(-time.Hour).Format(http.TimeFormat), 0, true},
+		"negative":     {"-4", 0, false},
+		"garbage":      {"soon", 0, false},
+		"empty":        {"", 0, false},
+		"float":        {"1.5", 0, false},
+		"leading plus": {"+3", 0, false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, ok := parseRetryAfter(tc.value, now)
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tc.value, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
+func TestBackoff_honoursRetryAfterUpToTheCap(t *testing.T) {
+	resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"120"}}}
+	if got := jitteredBackoff(time.Millisecond, 10*time.Second, 0, resp); got != 10*time.Second {
+		t.Errorf("Retry-After 120 with a 10s cap waited %v", got)
+	}
+	resp.Header.Set("Retry-After", "2")
+	if got := jitteredBackoff(time.Millisecond, 10*time.Second, 0, resp); got != 2*time.Second {
+		t.Errorf("Retry-After 2 waited %v", got)
+	}
+	for attempt := range 30 {
+		got := jitteredBackoff(100*time.Millisecond, 5*time.Second, attempt, nil)
+		if got < 50*time.Millisecond || got > 5*time.Second {
+			t.Errorf("attempt %d waited %v, outside [50ms, 5s]", attempt, got)
+		}
+	}
+}
+
+func TestExcerpt(t *testing.T) {
+	long := strings.Repeat("abc ", 200)
+	tests := map[string]string{
+		"<html><body><h1>502 Bad Gateway</h1></body></html>": "502 Bad Gateway",
+		"  line one\n\n\tline two  ":                         "line one line two",
+		"\x00\x01bin\xffary":                                 "bin\uFFFDary",
+	}
+	for in, want := range tests {
+		if got := excerpt([]byte(in)); got != want {
+			t.Errorf("excerpt(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := []rune(excerpt([]byte(long))); len(got) != maxExcerpt+1 {
+		t.Errorf("long excerpt has %d runes, want %d", len(got), maxExcerpt+1)
+	}
+}
+
+func TestRedactor(t *testing.T) {
+	r := NewRedactor("rt_test_secretkey")
+	r.Add("whsec_abcdefgh")
+	r.Add("short")
+	got := r.Redact("key rt_test_secretkey and whsec_abcdefgh but short stays")
+	if want := "key *** and *** but short stays"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

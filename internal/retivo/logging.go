@@ -1,0 +1,60 @@
+package retivo
+
+import (
+	"context"
+	"net/http"
+	"sync/atomic"
+	"time"
+)
+
+// Logger receives one entry per HTTP attempt. Fields never carry the API key,
+// the Authorization header or a webhook secret.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+}
+
+// loggingTransport logs every attempt: method, path, status, duration and
+// attempt number. It sits below the retry loop, so retries show up one by one.
+type loggingTransport struct {
+	next     http.RoundTripper
+	logger   Logger
+	redactor *Redactor
+}
+
+func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.logger == nil {
+		return t.next.RoundTrip(req)
+	}
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	fields := map[string]any{
+		"method":      req.Method,
+		"path":        req.URL.Path,
+		"attempt":     attemptOf(req),
+		"duration_ms": time.Since(start).Milliseconds(),
+	}
+	if err != nil {
+		fields["error"] = t.redactor.Redact(err.Error())
+		t.logger.Debug(req.Context(), "Retivo API request failed", fields)
+		return resp, err
+	}
+	fields["status"] = resp.StatusCode
+	t.logger.Debug(req.Context(), "Retivo API request", fields)
+	return resp, err
+}
+
+// attemptOf numbers the attempts of one logical request. retryablehttp sends
+// each attempt with the same *http.Request context, so a counter stored there
+// sees them all.
+func attemptOf(req *http.Request) int64 {
+	if counter, ok := req.Context().Value(attemptKey{}).(*atomic.Int64); ok {
+		return counter.Add(1)
+	}
+	return 1
+}
+
+type attemptKey struct{}
+
+func withAttemptCounter(ctx context.Context) context.Context {
+	return context.WithValue(ctx, attemptKey{}, new(atomic.Int64))
+}
