@@ -136,7 +136,7 @@ func (p *retivoProvider) Configure(ctx context.Context, req provider.ConfigureRe
 }
 
 func (p *retivoProvider) Resources(context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{NewWebhookEndpointResource}
 }
 
 func (p *retivoProvider) DataSources(context.Context) []func() datasource.DataSource {

@@ -1,0 +1,136 @@
+package acctest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+
+	"github.com/retivo/terraform-provider-retivo/internal/provider"
+)
+
+// RequiredProviders names the provider's source, as every configuration
+// outside terraform-plugin-testing must.
+const RequiredProviders = `
+terraform {
+  required_providers {
+    retivo = {
+      source = "retivo/retivo"
+    }
+  }
+}
+`
+
+// CLI runs Terraform commands in a directory of its own against the provider
+// served in-process (TF_REATTACH_PROVIDERS), for what terraform-plugin-testing
+// does not show: human-readable plan output, `terraform validate`, logs.
+type CLI struct {
+	Dir string
+	Env []string
+}
+
+// NewCLI writes config to a fresh directory, serves the provider and runs
+// terraform init. The provider stops when the test ends.
+func NewCLI(t *testing.T, config string) *CLI {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 to run tests that drive the Terraform CLI")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "terraform.tf"), []byte(RequiredProviders), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cliConfig := filepath.Join(dir, ".terraformrc")
+	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	reattach := serveProvider(t)
+	c := &CLI{Dir: dir, Env: append(os.Environ(),
+		"TF_REATTACH_PROVIDERS="+reattach,
+		"TF_CLI_CONFIG_FILE="+cliConfig,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+	)}
+	if out, err := c.Run("init", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("terraform init: %v\n%s", err, out)
+	}
+	return c
+}
+
+// Run runs one terraform command and returns its combined output.
+func (c *CLI) Run(args ...string) (string, error) {
+	path, err := lookTerraform()
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.Command(path, args...)
+	cmd.Dir = c.Dir
+	cmd.Env = c.Env
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	err = cmd.Run()
+	return out.String(), err
+}
+
+func lookTerraform() (string, error) {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p, nil
+	}
+	return exec.LookPath("terraform")
+}
+
+// serveProvider serves a fresh provider in debug mode and returns the
+// TF_REATTACH_PROVIDERS value that points Terraform at it.
+func serveProvider(t *testing.T) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	configs := make(chan *plugin.ReattachConfig, 1)
+	closed := make(chan struct{})
+	go func() {
+		err := tf6server.Serve(ProviderAddress, providerserver.NewProtocol6(provider.New("test")()),
+			tf6server.WithDebug(ctx, configs, closed),
+			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
+			tf6server.WithoutLogStderrOverride(),
+			// Provider logs follow TF_LOG like terraform-plugin-testing's do,
+			// instead of going to stderr unconditionally.
+			tf6server.WithLoggingSink(t),
+		)
+		if err != nil {
+			t.Errorf("serving the provider: %v", err)
+		}
+	}()
+	var rc *plugin.ReattachConfig
+	select {
+	case rc = <-configs:
+	case <-closed:
+		t.Fatal("the provider server stopped before it started")
+	}
+	t.Cleanup(func() {
+		cancel()
+		<-closed
+	})
+	info := map[string]any{ProviderAddress: map[string]any{
+		"Protocol":        string(rc.Protocol),
+		"ProtocolVersion": rc.ProtocolVersion,
+		"Pid":             rc.Pid,
+		"Test":            rc.Test,
+		"Addr":            map[string]string{"Network": rc.Addr.Network(), "String": rc.Addr.String()},
+	}}
+	data, err := json.Marshal(info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}

@@ -1,0 +1,344 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/retivo/terraform-provider-retivo/internal/retivo"
+)
+
+var (
+	_ resource.Resource                = (*webhookEndpointResource)(nil)
+	_ resource.ResourceWithConfigure   = (*webhookEndpointResource)(nil)
+	_ resource.ResourceWithImportState = (*webhookEndpointResource)(nil)
+)
+
+// Default timeouts of the resource's operations; each includes the retries.
+const (
+	defaultCreateTimeout = 5 * time.Minute
+	defaultReadTimeout   = 2 * time.Minute
+	defaultUpdateTimeout = 5 * time.Minute
+	defaultDeleteTimeout = 5 * time.Minute
+)
+
+// NewWebhookEndpointResource returns the retivo_webhook_endpoint resource.
+func NewWebhookEndpointResource() resource.Resource {
+	return &webhookEndpointResource{}
+}
+
+type webhookEndpointResource struct {
+	client *retivo.Client
+}
+
+type webhookEndpointResourceModel struct {
+	endpointModel
+	Secret   types.String   `tfsdk:"secret"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *webhookEndpointResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_webhook_endpoint"
+}
+
+func (r *webhookEndpointResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Retivo outbound webhook endpoint: a URL that Retivo sends the subscribed events to, " +
+			"signed with the endpoint's secret. Every attribute updates in place.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The endpoint's id, assigned by Retivo.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"url": schema.StringAttribute{
+				MarkdownDescription: "The absolute `http` or `https` URL Retivo delivers events to.",
+				Required:            true,
+				Validators:          urlValidators(),
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("A note for people, at most %d characters. Defaults to `\"\"`; "+
+					"removing it from the configuration clears it on Retivo.", maxDescriptionLength),
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(""),
+				Validators: []validator.String{stringvalidator.LengthAtMost(maxDescriptionLength)},
+			},
+			"subscribed_events": schema.SetAttribute{
+				MarkdownDescription: fmt.Sprintf("The event types delivered to this endpoint, such as "+
+					"`order.created`. A set: order and duplicates do not matter. Leaving it out means no "+
+					"events (`[]`), and removing it from the configuration unsubscribes the endpoint from every "+
+					"event, which the plan shows. At most %d names, each non-empty, without spaces and at "+
+					"most %d characters.", maxEvents, maxEventNameLength),
+				ElementType: types.StringType,
+				Optional:    true,
+				Computed:    true,
+				Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
+				Validators:  eventValidators(),
+			},
+			"active": schema.BoolAttribute{
+				MarkdownDescription: "Whether Retivo delivers events to the endpoint. Defaults to `true`; set " +
+					"`false` to pause deliveries without losing the endpoint or its secret.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"secret": schema.StringAttribute{
+				MarkdownDescription: "The signing secret receivers use to verify deliveries. Retivo returns it " +
+					"only once, when the endpoint is created, so it is kept in state and marked sensitive. It " +
+					"cannot be read back: after `terraform import` it is `null`. To get a new secret, replace " +
+					"the endpoint (`terraform apply -replace=...` or `lifecycle { replace_triggered_by = [...] }`).",
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"created_at": schema.StringAttribute{
+				MarkdownDescription: "When the endpoint was created, as Retivo formats it.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"updated_at": schema.StringAttribute{
+				MarkdownDescription: "When the endpoint last changed, as Retivo formats it; equal to " +
+					"`created_at` until the first update.",
+				Computed: true,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *webhookEndpointResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *webhookEndpointResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan webhookEndpointResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	defer cancel()
+
+	body, diags := createRequest(ctx, plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	created, err := r.client.CreateEndpoint(ctx, body)
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic("create the webhook endpoint", err))
+		return
+	}
+
+	// State comes straight from the create answer: it is the only one that
+	// carries the secret, and a list call would add nothing.
+	plan.merge(*created)
+	plan.Secret = types.StringValue(created.Secret)
+	if created.Secret == "" {
+		plan.Secret = types.StringNull()
+	}
+	if plan.UpdatedAt.IsUnknown() {
+		// The create answer has no updated_at: an endpoint that was never
+		// updated was last changed when it was created.
+		plan.UpdatedAt = plan.CreatedAt
+	}
+	resolveUnknowns(&plan)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state webhookEndpointResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	defer cancel()
+
+	// The API has no "get one endpoint" call: read through the list.
+	endpoints, err := r.client.ListEndpoints(ctx)
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic("read webhook endpoint "+state.ID.ValueString(), err))
+		return
+	}
+	found, ok := findEndpoint(endpoints, state.ID.ValueString())
+	if !ok {
+		// Deleted outside Terraform: forget it, so the next plan recreates it.
+		resp.Diagnostics.AddWarning("Webhook endpoint no longer exists",
+			fmt.Sprintf("Webhook endpoint %s was not found on Retivo (deleted outside Terraform?); it has been "+
+				"removed from the state and will be created again on the next apply.", state.ID.ValueString()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.merge(found)
+	resolveUnknowns(&state)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *webhookEndpointResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state webhookEndpointResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	defer cancel()
+
+	body, diags := updateRequest(ctx, plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	updated, err := r.client.UpdateEndpoint(ctx, id, body)
+	if err != nil {
+		if retivo.IsNotFound(err) {
+			resp.Diagnostics.AddError("Webhook endpoint no longer exists", fmt.Sprintf("Webhook endpoint %s was "+
+				"deleted outside Terraform while this apply ran. Run terraform apply again: the refresh will "+
+				"notice and the endpoint will be created anew.", id))
+			return
+		}
+		resp.Diagnostics.Append(apiErrorDiagnostic("update webhook endpoint "+id, err))
+		return
+	}
+
+	plan.ID = state.ID
+	plan.merge(*updated)
+	// The update answer has no created_at and no secret: both keep their
+	// state values (the plan already carries them). If it also lacks
+	// updated_at, the state's value is the best known.
+	plan.CreatedAt = state.CreatedAt
+	plan.Secret = state.Secret
+	if plan.UpdatedAt.IsUnknown() {
+		plan.UpdatedAt = state.UpdatedAt
+	}
+	resolveUnknowns(&plan)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *webhookEndpointResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state webhookEndpointResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	defer cancel()
+
+	err := r.client.DeleteEndpoint(ctx, state.ID.ValueString())
+	if err != nil && !retivo.IsNotFound(err) { // already gone is what we wanted
+		resp.Diagnostics.Append(apiErrorDiagnostic("delete webhook endpoint "+state.ID.ValueString(), err))
+	}
+}
+
+func (r *webhookEndpointResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" {
+		resp.Diagnostics.AddError("Missing endpoint id", "Import a webhook endpoint by its Retivo id, such as we_0123456789abcdef01234567.")
+		return
+	}
+	// Read fills in the rest. The secret cannot be read back, so it stays null.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+func createRequest(ctx context.Context, plan webhookEndpointResourceModel) (retivo.CreateEndpointRequest, diag.Diagnostics) {
+	events, diags := eventNames(ctx, plan.SubscribedEvents)
+	return retivo.CreateEndpointRequest{
+		URL:              plan.URL.ValueString(),
+		Description:      retivo.String(plan.Description.ValueString()),
+		SubscribedEvents: retivo.Strings(events),
+		Active:           retivo.Bool(plan.Active.ValueBool()),
+	}, diags
+}
+
+// updateRequest sends every managed field, cleared ones as explicit empty
+// values, so the result is the plan whether the server merges or replaces.
+func updateRequest(ctx context.Context, plan webhookEndpointResourceModel) (retivo.UpdateEndpointRequest, diag.Diagnostics) {
+	events, diags := eventNames(ctx, plan.SubscribedEvents)
+	return retivo.UpdateEndpointRequest{
+		URL:              retivo.String(plan.URL.ValueString()),
+		Description:      retivo.String(plan.Description.ValueString()),
+		SubscribedEvents: retivo.Strings(events),
+		Active:           retivo.Bool(plan.Active.ValueBool()),
+	}, diags
+}
+
+// resolveUnknowns makes sure no computed value is left unknown after apply:
+// whatever the server's answers did not settle becomes null.
+func resolveUnknowns(m *webhookEndpointResourceModel) {
+	for _, s := range []*types.String{&m.ID, &m.URL, &m.Description, &m.CreatedAt, &m.UpdatedAt, &m.Secret} {
+		if s.IsUnknown() {
+			*s = types.StringNull()
+		}
+	}
+	if m.SubscribedEvents.IsUnknown() {
+		m.SubscribedEvents = types.SetNull(types.StringType)
+	}
+	if m.Active.IsUnknown() {
+		m.Active = types.BoolNull()
+	}
+}
+
+func findEndpoint(endpoints []retivo.Endpoint, id string) (retivo.Endpoint, bool) {
+	for _, e := range endpoints {
+		if e.ID == id {
+			return e, true
+		}
+	}
+	return retivo.Endpoint{}, false
+}
+
+// withTimeout bounds ctx by a timeouts block value or its default.
+func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration) (context.Context, context.CancelFunc, diag.Diagnostics) {
+	d, diags := get(ctx, def)
+	if diags.HasError() {
+		return ctx, func() {}, diags
+	}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	return ctx, cancel, diags
+}
+
+// clientFrom takes the client the provider configured.
+func clientFrom(data any, diags *diag.Diagnostics) *retivo.Client {
+	if data == nil {
+		return nil // the provider is not configured yet (e.g. during validate)
+	}
+	client, ok := data.(*retivo.Client)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *retivo.Client, got %T. This is a bug in the provider.", data))
+	}
+	return client
+}

@@ -1,0 +1,538 @@
+package provider_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/retivo/terraform-provider-retivo/internal/acctest"
+	"github.com/retivo/terraform-provider-retivo/internal/localserver"
+)
+
+const endpointAddress = "retivo_webhook_endpoint.test"
+
+func endpointConfig(env *acctest.Env, attrs string) string {
+	return env.Config(fmt.Sprintf(`
+resource "retivo_webhook_endpoint" "test" {
+%s
+}
+`, attrs))
+}
+
+func TestAccWebhookEndpoint_minimal(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: endpointConfig(env, `url = "https://example.com/minimal"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(endpointAddress, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^we_`))),
+					statecheck.ExpectKnownValue(endpointAddress, tfjsonpath.New("description"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue(endpointAddress, tfjsonpath.New("subscribed_events"), knownvalue.SetSizeExact(0)),
+					statecheck.ExpectKnownValue(endpointAddress, tfjsonpath.New("active"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(endpointAddress, tfjsonpath.New("created_at"), knownvalue.NotNull()),
+					statecheck.ExpectSensitiveValue(endpointAddress, tfjsonpath.New("secret")),
+					statecheck.CompareValuePairs(endpointAddress, tfjsonpath.New("created_at"), endpointAddress, tfjsonpath.New("updated_at"), compare.ValuesSame()),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					env.CheckStoredFields(endpointAddress, "https://example.com/minimal", "", true),
+					env.CheckSecretIssued(endpointAddress),
+					env.CheckServerCount(1),
+				),
+			},
+			// Applying the same configuration again changes nothing.
+			{
+				Config: endpointConfig(env, `url = "https://example.com/minimal"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccWebhookEndpoint_full(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: endpointConfig(env, `
+  url               = "https://example.com/full"
+  description       = "orders to the warehouse"
+  subscribed_events = ["order.created", "order.paid"]
+  active            = false
+  timeouts {
+    create = "1m"
+    read   = "1m"
+  }`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(endpointAddress, tfjsonpath.New("description"), knownvalue.StringExact("orders to the warehouse")),
+					statecheck.ExpectKnownValue(endpointAddress, tfjsonpath.New("subscribed_events"),
+						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("order.created"), knownvalue.StringExact("order.paid")})),
+					statecheck.ExpectKnownValue(endpointAddress, tfjsonpath.New("active"), knownvalue.Bool(false)),
+					statecheck.ExpectSensitiveValue(endpointAddress, tfjsonpath.New("secret")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					env.CheckStoredFields(endpointAddress, "https://example.com/full", "orders to the warehouse", false, "order.created", "order.paid"),
+					env.CheckSecretIssued(endpointAddress),
+				),
+			},
+		},
+	})
+}
+
+func TestAccWebhookEndpoint_update(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	sameSecret := statecheck.CompareValue(compare.ValuesSame())
+	sameCreatedAt := statecheck.CompareValue(compare.ValuesSame())
+	movingUpdatedAt := statecheck.CompareValue(compare.ValuesDiffer())
+	// Each step records one more value of each: id, secret and created_at
+	// never change, updated_at changes on every update.
+	track := func() []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			sameID.AddStateValue(endpointAddress, tfjsonpath.New("id")),
+			sameSecret.AddStateValue(endpointAddress, tfjsonpath.New("secret")),
+			sameCreatedAt.AddStateValue(endpointAddress, tfjsonpath.New("created_at")),
+			movingUpdatedAt.AddStateValue(endpointAddress, tfjsonpath.New("updated_at")),
+		}
+	}
+	inPlace := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(endpointAddress, plancheck.ResourceActionUpdate),
+	}}
+	step := func(attrs string, check resource.TestCheckFunc) resource.TestStep {
+		return resource.TestStep{Config: endpointConfig(env, attrs), ConfigPlanChecks: inPlace, ConfigStateChecks: track(), Check: check}
+	}
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config:            endpointConfig(env, `url = "https://example.com/a"`),
+				ConfigStateChecks: track(),
+			},
+			step(`url = "https://example.com/b"`,
+				env.CheckStoredFields(endpointAddress, "https://example.com/b", "", true)),
+			step(`
+  url         = "https://example.com/b"
+  description = "now described"`,
+				env.CheckStoredFields(endpointAddress, "https://example.com/b", "now described", true)),
+			step(`
+  url               = "https://example.com/b"
+  description       = "now described"
+  subscribed_events = ["order.created"]`,
+				env.CheckStoredFields(endpointAddress, "https://example.com/b", "now described", true, "order.created")),
+			step(`
+  url               = "https://example.com/b"
+  description       = "now described"
+  subscribed_events = ["order.created", "order.refunded"]
+  active            = false`,
+				resource.ComposeAggregateTestCheckFunc(
+					env.CheckStoredFields(endpointAddress, "https://example.com/b", "now described", false, "order.created", "order.refunded"),
+					env.CheckSecretIssued(endpointAddress),
+				)),
+			// Removing optional attributes from the configuration shows in the
+			// plan and really clears them on the server.
+			step(`url = "https://example.com/b"`,
+				env.CheckStoredFields(endpointAddress, "https://example.com/b", "", true)),
+		},
+	})
+}
+
+func TestAccWebhookEndpoint_clearDescription(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: endpointConfig(env, `
+  url         = "https://example.com/d"
+  description = "temporary"`),
+				Check: env.CheckStoredFields(endpointAddress, "https://example.com/d", "temporary", true),
+			},
+			{
+				Config: endpointConfig(env, `
+  url         = "https://example.com/d"
+  description = ""`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(endpointAddress, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(endpointAddress, tfjsonpath.New("description"), knownvalue.StringExact("")),
+				}},
+				Check: env.CheckStoredFields(endpointAddress, "https://example.com/d", "", true),
+			},
+			{
+				Config: endpointConfig(env, `url = "https://example.com/d"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+		},
+	})
+}
+
+func TestAccWebhookEndpoint_eventOrderAndDuplicates(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	emptyPlan := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: endpointConfig(env, `
+  url               = "https://example.com/e"
+  subscribed_events = ["a.one", "b.two", "c.three"]`),
+			},
+			{
+				Config: endpointConfig(env, `
+  url               = "https://example.com/e"
+  subscribed_events = ["c.three", "a.one", "b.two"]`),
+				ConfigPlanChecks: emptyPlan,
+			},
+			{
+				Config: endpointConfig(env, `
+  url               = "https://example.com/e"
+  subscribed_events = ["b.two", "b.two", "a.one", "c.three", "a.one"]`),
+				ConfigPlanChecks: emptyPlan,
+			},
+		},
+	})
+}
+
+func TestAccWebhookEndpoint_deletedOutsideTerraform(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	var firstID string
+	config := endpointConfig(env, `url = "https://example.com/gone"`)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					firstID = s.RootModule().Resources[endpointAddress].Primary.ID
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					if !env.Server.RemoveEndpoint(firstID) {
+						t.Fatalf("endpoint %s was not on the server", firstID)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(endpointAddress, plancheck.ResourceActionCreate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					env.CheckServerCount(1),
+					env.CheckSecretIssued(endpointAddress),
+					func(s *terraform.State) error {
+						if s.RootModule().Resources[endpointAddress].Primary.ID == firstID {
+							return fmt.Errorf("the endpoint kept its old id %s", firstID)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccWebhookEndpoint_changedOutsideTerraform(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	config := endpointConfig(env, `
+  url               = "https://example.com/drift"
+  description       = "managed"
+  subscribed_events = ["order.created"]`)
+	var id string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					id = s.RootModule().Resources[endpointAddress].Primary.ID
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					err := env.Server.ModifyEndpoint(id, func(e *localserver.Endpoint) {
+						e.URL = "https://attacker.example.net/"
+						e.Description = "edited in the dashboard"
+						e.SubscribedEvents = []string{"order.created", "customer.deleted"}
+						e.Active = false
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(endpointAddress, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(endpointAddress, tfjsonpath.New("url"), knownvalue.StringExact("https://example.com/drift")),
+				}},
+				Check: env.CheckStoredFields(endpointAddress, "https://example.com/drift", "managed", true, "order.created"),
+			},
+		},
+	})
+}
+
+func TestAccWebhookEndpoint_import(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	config := endpointConfig(env, `
+  url               = "https://example.com/import"
+  description       = "imported"
+  subscribed_events = ["order.created", "order.paid"]
+  active            = false`)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				ResourceName:            endpointAddress,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"secret", "timeouts"},
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 {
+						return fmt.Errorf("imported %d instances", len(states))
+					}
+					if secret, ok := states[0].Attributes["secret"]; ok && secret != "" {
+						return fmt.Errorf("an imported endpoint must have no secret, got one")
+					}
+					return nil
+				},
+			},
+			{
+				ResourceName:    endpointAddress,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+			{
+				ResourceName:  endpointAddress,
+				ImportState:   true,
+				ImportStateId: "we_does_not_exist",
+				ExpectError:   regexp.MustCompile(`(?i)cannot import non-existent remote object`),
+			},
+		},
+	})
+}
+
+func TestAccWebhookEndpoint_destroyWhenAlreadyDeleted(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: endpointConfig(env, `url = "https://example.com/twice"`),
+			},
+			{
+				// Deleted behind Terraform's back: terraform destroy must
+				// still succeed.
+				PreConfig: func() {
+					for _, e := range env.Server.Endpoints() {
+						env.Server.RemoveEndpoint(e.ID)
+					}
+				},
+				Config:  endpointConfig(env, `url = "https://example.com/twice"`),
+				Destroy: true,
+			},
+		},
+	})
+}
+
+// An endpoint deleted by someone else between the refresh and the delete
+// answers 404 to the delete: that is success, not an error.
+func TestAccWebhookEndpoint_deleteAnswers404(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	config := endpointConfig(env, `url = "https://example.com/race"`)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					env.Server.AddFault(localserver.Fault{Route: localserver.RouteDelete, Status: 404,
+						Body: `{"error": "webhook endpoint not found"}`})
+				},
+				Config:  config,
+				Destroy: true,
+				Check: func(*terraform.State) error {
+					if n := env.Server.Count(localserver.RouteDelete); n != 1 {
+						return fmt.Errorf("%d delete calls, want 1", n)
+					}
+					env.Server.ClearFaults()
+					for _, e := range env.Server.Endpoints() {
+						env.Server.RemoveEndpoint(e.ID)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccWebhookEndpoint_planLimit(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{MaxEndpoints: 1, UpgradeTo: "growth"})
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: env.Config(`
+resource "retivo_webhook_endpoint" "first" {
+  url = "https://example.com/1"
+}
+resource "retivo_webhook_endpoint" "second" {
+  url        = "https://example.com/2"
+  depends_on = [retivo_webhook_endpoint.first]
+}
+`),
+				ExpectError: acctest.ErrorPattern("Retivo plan limit reached", "at most 1 webhook endpoints", `Upgrade to the "growth" plan`),
+			},
+		},
+	})
+}
+
+func TestAccWebhookEndpoint_unauthorized(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{APIKeys: []string{"rt_live_some_other_key"}})
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      endpointConfig(env, `url = "https://example.com/401"`),
+				ExpectError: acctest.ErrorPattern("Retivo rejected the API key", "401", "RETIVO_API_KEY", "rt_test_"),
+			},
+		},
+	})
+}
+
+func TestAccWebhookEndpoint_serverValidation(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	// The server may have rules the provider cannot check at validate time;
+	// its reason must reach the user word for word.
+	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Status: 422,
+		Body: `{"error": "url must not point at a private network address"}`})
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      endpointConfig(env, `url = "https://10.0.0.1/hook"`),
+				ExpectError: acctest.ErrorPattern("Retivo rejected the request", "422", "url must not point at a private network address"),
+			},
+		},
+	})
+}
+
+func TestAccWebhookEndpoint_invalidConfigFailsValidate(t *testing.T) {
+	for name, tc := range map[string]struct {
+		attrs string
+		want  string
+	}{
+		"relative url":     {`url = "example.com/hook"`, `does not start with http`},
+		"ftp url":          {`url = "ftp://example.com/hook"`, `does not start with http`},
+		"url without host": {`url = "https://"`, `has no host`},
+		"empty event":      {"url = \"https://example.com\"\n  subscribed_events = [\"order.created\", \"\"]", `string length must be between 1 and 128`},
+		"event with space": {"url = \"https://example.com\"\n  subscribed_events = [\"order created\"]", `event name without spaces`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			env := acctest.NewEnv(t, localserver.Options{})
+			cli := acctest.NewCLI(t, endpointConfig(env, tc.attrs))
+			out, err := cli.Run("validate", "-no-color")
+			if err == nil {
+				t.Fatalf("terraform validate accepted the configuration:\n%s", out)
+			}
+			if !strings.Contains(strings.Join(strings.Fields(out), " "), tc.want) {
+				t.Errorf("terraform validate output does not say %q:\n%s", tc.want, out)
+			}
+			if n := env.Server.TotalRequests(); n != 0 {
+				t.Errorf("validate made %d API calls, want 0", n)
+			}
+			// A plan fails the same way, still before any API call.
+			if out, err := cli.Run("plan", "-no-color", "-input=false"); err == nil {
+				t.Errorf("terraform plan accepted the configuration:\n%s", out)
+			}
+			if n := env.Server.TotalRequests(); n != 0 {
+				t.Errorf("plan of an invalid configuration made %d API calls, want 0", n)
+			}
+		})
+	}
+}
+
+func TestAccWebhookEndpoint_secretIsSensitiveInPlanOutput(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	cli := acctest.NewCLI(t, endpointConfig(env, `url = "https://example.com/sensitive"`))
+	out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+	if err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	stored := env.Server.Endpoints()
+	if len(stored) != 1 {
+		t.Fatalf("server holds %d endpoints", len(stored))
+	}
+	if !regexp.MustCompile(`secret\s+= \(sensitive value\)`).MatchString(out) {
+		t.Errorf("apply output does not show the secret as (sensitive value):\n%s", out)
+	}
+	// terraform show prints the whole state, the secret masked.
+	out, err = cli.Run("show", "-no-color")
+	if err != nil {
+		t.Fatalf("show: %v\n%s", err, out)
+	}
+	if !regexp.MustCompile(`secret\s+= \(sensitive value\)`).MatchString(out) {
+		t.Errorf("terraform show does not mask the secret:\n%s", out)
+	}
+	// A plan that updates the endpoint never prints the secret.
+	if err := os.WriteFile(filepath.Join(cli.Dir, "main.tf"), []byte(endpointConfig(env, `
+  url         = "https://example.com/sensitive"
+  description = "changed"`)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	planOut, err := cli.Run("plan", "-no-color", "-input=false")
+	if err != nil {
+		t.Fatalf("plan: %v\n%s", err, planOut)
+	}
+	for _, text := range []string{out, planOut} {
+		for _, leaked := range []string{stored[0].Secret, acctest.APIKey} {
+			if strings.Contains(text, leaked) {
+				t.Errorf("terraform output contains a secret value:\n%s", text)
+			}
+		}
+	}
+	if out, err := cli.Run("destroy", "-auto-approve", "-no-color", "-input=false"); err != nil {
+		t.Fatalf("destroy: %v\n%s", err, out)
+	}
+}

@@ -1,0 +1,75 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// Limits the Retivo API enforces, checked at validate time so that a bad
+// configuration fails before any request.
+const (
+	maxURLLength         = 2048
+	maxDescriptionLength = 1024
+	maxEventNameLength   = 128
+	maxEvents            = 100
+)
+
+var eventNamePattern = regexp.MustCompile(`^\S+$`)
+
+// urlValidators check that a string is an absolute http or https URL.
+func urlValidators() []validator.String {
+	return []validator.String{
+		stringvalidator.LengthAtMost(maxURLLength),
+		httpURLValidator{},
+	}
+}
+
+// eventValidators check a set of event names.
+func eventValidators() []validator.Set {
+	return []validator.Set{
+		setvalidator.SizeAtMost(maxEvents),
+		setvalidator.ValueStringsAre(
+			stringvalidator.LengthBetween(1, maxEventNameLength),
+			stringvalidator.RegexMatches(eventNamePattern, "must be an event name without spaces, such as \"order.created\""),
+		),
+	}
+}
+
+type httpURLValidator struct{}
+
+func (httpURLValidator) Description(context.Context) string {
+	return "value must be an absolute http or https URL, such as https://example.com/webhooks"
+}
+
+func (v httpURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v httpURLValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if problem := checkHTTPURL(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
+			fmt.Sprintf("%q %s; %s.", req.ConfigValue.ValueString(), problem, v.Description(ctx)))
+	}
+}
+
+func checkHTTPURL(raw string) string {
+	u, err := url.Parse(raw)
+	switch {
+	case raw == "":
+		return "is empty"
+	case err != nil:
+		return "cannot be parsed as a URL"
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "does not start with http:// or https://"
+	case u.Host == "":
+		return "has no host"
+	}
+	return ""
+}
