@@ -140,11 +140,11 @@ func (p *retivoProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *retivoProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{NewWebhookEndpointDataSource, NewWebhookEndpointsDataSource}
 }
 
 func (p *retivoProvider) Functions(context.Context) []func() function.Function {
-	return nil
+	return []func() function.Function{newTestWebhookEndpointFunction(p.version)}
 }
 
 func userAgent(providerVersion, terraformVersion string) string {

@@ -1,0 +1,98 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/retivo/terraform-provider-retivo/internal/retivo"
+)
+
+var (
+	_ datasource.DataSource              = (*webhookEndpointDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*webhookEndpointDataSource)(nil)
+)
+
+// NewWebhookEndpointDataSource returns the retivo_webhook_endpoint data source.
+func NewWebhookEndpointDataSource() datasource.DataSource {
+	return &webhookEndpointDataSource{}
+}
+
+type webhookEndpointDataSource struct {
+	client *retivo.Client
+}
+
+func (d *webhookEndpointDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_webhook_endpoint"
+}
+
+func (d *webhookEndpointDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := endpointDataSourceAttributes()
+	attrs["id"] = schema.StringAttribute{
+		MarkdownDescription: "The id of the endpoint to read, such as `we_0123456789abcdef01234567`.",
+		Required:            true,
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one Retivo webhook endpoint by id, whether Terraform manages it or not. " +
+			"The signing secret is not available: Retivo only returns it when the endpoint is created.",
+		Attributes: attrs,
+	}
+}
+
+// endpointDataSourceAttributes are the computed attributes both data sources
+// show for an endpoint.
+func endpointDataSourceAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id":  schema.StringAttribute{MarkdownDescription: "The endpoint's id.", Computed: true},
+		"url": schema.StringAttribute{MarkdownDescription: "The URL Retivo delivers events to.", Computed: true},
+		"description": schema.StringAttribute{
+			MarkdownDescription: "The endpoint's description; `\"\"` when it has none.",
+			Computed:            true,
+		},
+		"subscribed_events": schema.SetAttribute{
+			MarkdownDescription: "The event types delivered to the endpoint.",
+			ElementType:         types.StringType,
+			Computed:            true,
+		},
+		"active": schema.BoolAttribute{
+			MarkdownDescription: "Whether Retivo delivers events to the endpoint.",
+			Computed:            true,
+		},
+		"created_at": schema.StringAttribute{MarkdownDescription: "When the endpoint was created.", Computed: true},
+		"updated_at": schema.StringAttribute{MarkdownDescription: "When the endpoint last changed.", Computed: true},
+	}
+}
+
+func (d *webhookEndpointDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *webhookEndpointDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config endpointModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := config.ID.ValueString()
+	endpoints, err := d.client.ListEndpoints(ctx)
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic("read webhook endpoint "+id, err))
+		return
+	}
+	found, ok := findEndpoint(endpoints, id)
+	if !ok {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Webhook endpoint not found",
+			fmt.Sprintf("Retivo has no webhook endpoint with id %q in the account and mode (test or live) of "+
+				"the configured API key. Check the id, and that the key belongs to the same account and mode.", id))
+		return
+	}
+	model := newEndpointModel(found)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
