@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/go-hclog"
@@ -41,15 +42,28 @@ type CLI struct {
 // terraform init. The provider stops when the test ends.
 func NewCLI(t *testing.T, config string) *CLI {
 	t.Helper()
+	return NewCLIFiles(t, map[string]string{"main.tf": config})
+}
+
+// NewCLIFiles is NewCLI for a configuration of several files, by name. A
+// required_providers block is added unless one of them has its own.
+func NewCLIFiles(t *testing.T, files map[string]string) *CLI {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 to run tests that drive the Terraform CLI")
 	}
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "terraform.tf"), []byte(RequiredProviders), 0o600); err != nil {
-		t.Fatal(err)
+	hasRequiredProviders := false
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		hasRequiredProviders = hasRequiredProviders || strings.Contains(content, "required_providers")
 	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
+	if !hasRequiredProviders {
+		if err := os.WriteFile(filepath.Join(dir, "terraform.tf"), []byte(RequiredProviders), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	cliConfig := filepath.Join(dir, ".terraformrc")
 	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {

@@ -101,12 +101,12 @@ func TestServer_createUpdateMerges(t *testing.T) {
 	if status != 201 {
 		t.Fatalf("create: %d %v", status, body)
 	}
-	ep := body["endpoint"].(map[string]any)
+	ep := object(t, body["endpoint"])
 	secret, _ := ep["secret"].(string)
 	if len(secret) < 40 || ep["updated_at"] != nil || ep["object"] != "webhook_endpoint" {
 		t.Errorf("create answer %v", ep)
 	}
-	id := ep["id"].(string)
+	id, _ := ep["id"].(string)
 
 	status, body = c.do("PUT", "/webhooks/endpoints/"+id, key, `{"active": false}`)
 	if status != 200 {
@@ -116,13 +116,13 @@ func TestServer_createUpdateMerges(t *testing.T) {
 	if got.Description != "d" || got.URL != "https://a.example" || got.Active || len(got.SubscribedEvents) != 2 {
 		t.Errorf("PUT must merge: stored %+v", got)
 	}
-	upd := body["endpoint"].(map[string]any)
+	upd := object(t, body["endpoint"])
 	if upd["created_at"] != nil || upd["secret"] != nil || upd["updated_at"] == nil {
 		t.Errorf("update answer %v", upd)
 	}
 	first := upd["updated_at"]
 	_, body = c.do("PUT", "/webhooks/endpoints/"+id, key, `{}`)
-	if body["endpoint"].(map[string]any)["updated_at"] == first {
+	if object(t, body["endpoint"])["updated_at"] == first {
 		t.Error("updated_at did not move")
 	}
 	if status, _ := c.do("PUT", "/webhooks/endpoints/we_nope", key, `{}`); status != 404 {
@@ -218,4 +218,13 @@ func equal(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+func object(t *testing.T, v any) map[string]any {
+	t.Helper()
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("want a JSON object, got %T", v)
+	}
+	return m
 }

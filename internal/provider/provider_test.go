@@ -25,7 +25,10 @@ func configure(t *testing.T, attrs map[string]any, deferralAllowed bool) *provid
 	p := New("test")()
 	var schemaResp provider.SchemaResponse
 	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
-	objectType := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	objectType, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("the provider schema is not an object")
+	}
 	values := map[string]tftypes.Value{}
 	for name, typ := range objectType.AttributeTypes {
 		switch v := attrs[name].(type) {

@@ -1,0 +1,68 @@
+# The demo `make demo` applies against the local Retivo server. It reads
+# RETIVO_API_KEY and RETIVO_BASE_URL from the environment the demo sets.
+terraform {
+  required_providers {
+    retivo = {
+      source = "retivo/retivo"
+    }
+  }
+}
+
+provider "retivo" {}
+
+variable "receiver_url" {
+  type        = string
+  description = "Where the local webhook receiver listens."
+}
+
+resource "retivo_webhook_endpoint" "orders" {
+  url               = "${var.receiver_url}/orders"
+  description       = "Order events for the warehouse"
+  subscribed_events = ["order.created", "order.paid", "order.refunded"]
+}
+
+resource "retivo_webhook_endpoint" "audit" {
+  url         = "${var.receiver_url}/audit"
+  description = "Audit trail, paused"
+  active      = false
+}
+
+data "retivo_webhook_endpoint" "orders" {
+  id = retivo_webhook_endpoint.orders.id
+}
+
+data "retivo_webhook_endpoints" "order_listeners" {
+  subscribed_event = "order.created"
+  depends_on       = [retivo_webhook_endpoint.orders, retivo_webhook_endpoint.audit]
+}
+
+output "endpoint_ids" {
+  value = {
+    orders = retivo_webhook_endpoint.orders.id
+    audit  = retivo_webhook_endpoint.audit.id
+  }
+}
+
+output "orders_events" {
+  value = data.retivo_webhook_endpoint.orders.subscribed_events
+}
+
+output "order_listener_ids" {
+  value = data.retivo_webhook_endpoints.order_listeners.ids
+}
+
+output "orders_test_delivery" {
+  value = provider::retivo::test_webhook_endpoint(retivo_webhook_endpoint.orders.id)
+}
+
+output "orders_signing_secret" {
+  value     = retivo_webhook_endpoint.orders.secret
+  sensitive = true
+}
+
+check "orders_endpoint_accepts_deliveries" {
+  assert {
+    condition     = provider::retivo::test_webhook_endpoint(retivo_webhook_endpoint.orders.id).success
+    error_message = "The orders webhook endpoint did not accept a test delivery."
+  }
+}

@@ -1,0 +1,241 @@
+// Command demo is `make demo`: it shows the provider working end to end with
+// no Retivo account. It builds the provider, starts the local Retivo server
+// and a webhook receiver in this process, points Terraform at the build with
+// a private CLI config (dev_overrides), applies examples/demo, shows the
+// outputs, checks that a second plan has no changes, and destroys.
+//
+// Nothing outlives it: the servers live in this process and the working
+// directory is temporary, also on failure or Ctrl-C.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/retivo/terraform-provider-retivo/internal/localserver"
+)
+
+const demoKey = "rt_test_demo_0123456789abcdef"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx)
+	stop()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "\ndemo failed: %v\n", err)
+		if ctx.Err() != nil {
+			os.Exit(130)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context) error {
+	repo, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	work, err := os.MkdirTemp("", "retivo-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+
+	step("Building the provider")
+	providerDir := filepath.Join(work, "bin")
+	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(providerDir, "terraform-provider-retivo"), ".")
+	build.Dir = repo
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("go build: %w", err)
+	}
+
+	step("Starting the local Retivo server and a webhook receiver")
+	server := localserver.New(localserver.Options{APIKeys: []string{demoKey}})
+	apiURL, stopAPI, err := serve(server)
+	if err != nil {
+		return err
+	}
+	defer stopAPI()
+	receiver := localserver.NewReceiver()
+	receiverURL, stopReceiver, err := serve(receiver)
+	if err != nil {
+		return err
+	}
+	defer stopReceiver()
+	baseURL := apiURL + server.PathPrefix()
+	fmt.Printf("  Retivo API: %s\n  receiver:   %s\n", baseURL, receiverURL)
+
+	tf, err := newTerraform(work, repo, providerDir, baseURL, receiverURL)
+	if err != nil {
+		return err
+	}
+
+	step("terraform apply")
+	if err := tf.run(ctx, "apply", "-auto-approve", "-input=false"); err != nil {
+		return err
+	}
+	step("Outputs")
+	if err := tf.showOutputs(ctx); err != nil {
+		return err
+	}
+	fmt.Printf("  The receiver got %d signed test deliveries; the server holds %d endpoints.\n",
+		len(receiver.Deliveries()), len(server.Endpoints()))
+
+	step("terraform plan -detailed-exitcode (must report no changes)")
+	if err := tf.run(ctx, "plan", "-detailed-exitcode", "-input=false"); err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) && exit.ExitCode() == 2 {
+			return errors.New("the second plan has changes: the provider is not idempotent")
+		}
+		return err
+	}
+	fmt.Println("  No changes: the infrastructure matches the configuration.")
+
+	step("terraform destroy")
+	if err := tf.run(ctx, "destroy", "-auto-approve", "-input=false"); err != nil {
+		return err
+	}
+	if left := len(server.Endpoints()); left != 0 {
+		return fmt.Errorf("%d endpoints left on the server after destroy", left)
+	}
+	step("Done: applied, verified a clean second plan, destroyed. Nothing is left running.")
+	return nil
+}
+
+func step(title string) { fmt.Printf("\n==> %s\n", title) }
+
+// serve runs h on a free loopback port until the returned stop is called.
+func serve(h http.Handler) (string, func(), error) {
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(listener) }()
+	stop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}
+	return "http://" + listener.Addr().String(), stop, nil
+}
+
+type terraform struct {
+	dir string
+	env []string
+}
+
+// newTerraform prepares a working directory with the demo configuration and
+// a private CLI config whose dev_overrides point at the fresh build; the
+// user's own ~/.terraformrc and TF_CLI_CONFIG_FILE are never read or touched.
+func newTerraform(work, repo, providerDir, baseURL, receiverURL string) (*terraform, error) {
+	dir := filepath.Join(work, "config")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	source, err := os.ReadFile(filepath.Join(repo, "examples", "demo", "main.tf"))
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), source, 0o600); err != nil {
+		return nil, err
+	}
+	cliConfig := filepath.Join(work, "terraform.rc")
+	rc := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/retivo/retivo" = %q
+  }
+  direct {}
+}
+`, providerDir)
+	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
+		return nil, err
+	}
+	env := []string{}
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch name {
+		case "TF_CLI_CONFIG_FILE", "TF_REATTACH_PROVIDERS", "RETIVO_API_KEY", "RETIVO_BASE_URL", "TF_LOG", "TF_LOG_PATH":
+			continue
+		}
+		env = append(env, kv)
+	}
+	env = append(env,
+		"TF_CLI_CONFIG_FILE="+cliConfig,
+		"CHECKPOINT_DISABLE=1",
+		"RETIVO_API_KEY="+demoKey,
+		"RETIVO_BASE_URL="+baseURL,
+		"TF_VAR_receiver_url="+receiverURL+"/receiver",
+	)
+	return &terraform{dir: dir, env: env}, nil
+}
+
+func (t *terraform) command(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "terraform", args...)
+	cmd.Dir = t.dir
+	cmd.Env = t.env
+	// On Ctrl-C the terminal already signals terraform; give it time to stop
+	// cleanly rather than killing it outright.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 30 * time.Second
+	return cmd
+}
+
+func (t *terraform) run(ctx context.Context, args ...string) error {
+	cmd := t.command(ctx, args...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("terraform %s: %w", args[0], err)
+	}
+	return nil
+}
+
+// showOutputs prints the outputs one per line; sensitive ones only as
+// "(sensitive value)".
+func (t *terraform) showOutputs(ctx context.Context) error {
+	cmd := t.command(ctx, "output", "-json")
+	cmd.Stderr = os.Stderr
+	data, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("terraform output: %w", err)
+	}
+	var outputs map[string]struct {
+		Sensitive bool            `json:"sensitive"`
+		Value     json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal(data, &outputs); err != nil {
+		return fmt.Errorf("reading terraform output -json: %w", err)
+	}
+	names := make([]string, 0, len(outputs))
+	for name := range outputs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		o := outputs[name]
+		var compact bytes.Buffer
+		value := string(o.Value)
+		if json.Compact(&compact, o.Value) == nil {
+			value = compact.String()
+		}
+		if o.Sensitive {
+			value = "(sensitive value)"
+		}
+		fmt.Printf("  %-22s = %s\n", name, value)
+	}
+	return nil
+}
