@@ -81,12 +81,11 @@ func (d *webhookEndpointDataSource) Read(ctx context.Context, req datasource.Rea
 		return
 	}
 	id := config.ID.ValueString()
-	endpoints, err := d.client.ListEndpoints(ctx)
+	found, ok, err := d.client.FindEndpoint(ctx, id)
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic("read webhook endpoint "+id, err))
 		return
 	}
-	found, ok := findEndpoint(endpoints, id)
 	if !ok {
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Webhook endpoint not found",
 			fmt.Sprintf("Retivo has no webhook endpoint with id %q in the account and mode (test or live) of "+

@@ -117,12 +117,12 @@ func (d *webhookEndpointsDataSource) Read(ctx context.Context, req datasource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	all, err := d.client.ListEndpoints(ctx)
+	snapshot, err := d.client.Endpoints(ctx)
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic("list webhook endpoints", err))
 		return
 	}
-	selected := model.selectEndpoints(all)
+	selected := model.selectEndpoints(snapshot.Endpoints)
 
 	ids := make([]attr.Value, 0, len(selected))
 	objects := make([]attr.Value, 0, len(selected))

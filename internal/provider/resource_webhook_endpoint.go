@@ -180,13 +180,13 @@ func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	defer cancel()
 
-	// The API has no "get one endpoint" call: read through the list.
-	endpoints, err := r.client.ListEndpoints(ctx)
+	// The API has no "get one endpoint" call: read through the list, shared
+	// by every read of this provider process (see retivo.Client.Endpoints).
+	found, ok, err := r.client.FindEndpoint(ctx, state.ID.ValueString())
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic("read webhook endpoint "+state.ID.ValueString(), err))
 		return
 	}
-	found, ok := findEndpoint(endpoints, state.ID.ValueString())
 	if !ok {
 		// Deleted outside Terraform: forget it, so the next plan recreates it.
 		resp.Diagnostics.AddWarning("Webhook endpoint no longer exists",
@@ -310,15 +310,6 @@ func resolveUnknowns(m *webhookEndpointResourceModel) {
 	if m.Active.IsUnknown() {
 		m.Active = types.BoolNull()
 	}
-}
-
-func findEndpoint(endpoints []retivo.Endpoint, id string) (retivo.Endpoint, bool) {
-	for _, e := range endpoints {
-		if e.ID == id {
-			return e, true
-		}
-	}
-	return retivo.Endpoint{}, false
 }
 
 // withTimeout bounds ctx by a timeouts block value or its default.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -54,6 +55,9 @@ type Config struct {
 	MaxResponseBytes int64
 	// Logger receives one entry per HTTP attempt; nil logs nothing.
 	Logger Logger
+	// SnapshotMaxAge bounds how long a shared list snapshot is served; zero
+	// means DefaultSnapshotMaxAge.
+	SnapshotMaxAge time.Duration
 }
 
 // Client calls the Retivo webhooks API. It is safe for concurrent use.
@@ -65,6 +69,10 @@ type Client struct {
 	http      *retryablehttp.Client
 	redactor  *Redactor
 	logging   *loggingTransport
+	snapshots *snapshotCache
+	creates   createLocks
+
+	baselineMu sync.Mutex
 }
 
 // New returns a client for cfg. It checks the configuration but makes no request.
@@ -82,6 +90,7 @@ func New(cfg Config) (*Client, error) {
 		userAgent: cfg.UserAgent,
 		maxBytes:  cfg.MaxResponseBytes,
 		redactor:  NewRedactor(cfg.APIKey),
+		snapshots: newSnapshotCache(cfg.SnapshotMaxAge),
 	}
 	if c.maxBytes <= 0 {
 		c.maxBytes = DefaultMaxResponseBytes
@@ -141,6 +150,7 @@ func CheckAPIKey(key string) error {
 // ListEndpoints returns every endpoint of the account.
 func (c *Client) ListEndpoints(ctx context.Context) ([]Endpoint, error) {
 	var out listEndpointsResponse
+	seq := c.snapshots.observation()
 	if err := c.do(ctx, http.MethodGet, endpointsPath, nil, &out); err != nil {
 		return nil, err
 	}
@@ -152,21 +162,24 @@ func (c *Client) ListEndpoints(ctx context.Context) ([]Endpoint, error) {
 			return nil, c.malformed(http.MethodGet, endpointsPath, fmt.Sprintf("endpoint %d of the list has no id", i))
 		}
 	}
+	c.snapshots.seen(seq, *out.Endpoints)
 	return *out.Endpoints, nil
 }
 
-// CreateEndpoint registers an endpoint. The answer is the only place its
-// signing secret ever appears.
-func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) (*Endpoint, error) {
+// createOnce sends one create call (retried only where that is safe, see
+// shouldRetry). CreateEndpoint adds the recovery of ambiguous creates.
+func (c *Client) createOnce(ctx context.Context, req CreateEndpointRequest) (*Endpoint, error) {
 	var out endpointResponse
-	ctx = withCreate(ctx)
-	if err := c.do(ctx, http.MethodPost, endpointsPath, req, &out); err != nil {
+	err := c.do(withCreate(ctx), http.MethodPost, endpointsPath, req, &out)
+	if err == nil && (out.Endpoint == nil || out.Endpoint.ID == "") {
+		err = c.malformed(http.MethodPost, endpointsPath, `the answer has no "endpoint" object with an id`)
+	}
+	if err != nil {
+		c.snapshots.wrote()
 		return nil, err
 	}
-	if out.Endpoint == nil || out.Endpoint.ID == "" {
-		return nil, c.malformed(http.MethodPost, endpointsPath, `the answer has no "endpoint" object with an id`)
-	}
 	c.redactor.Add(out.Endpoint.Secret)
+	c.snapshots.created(out.Endpoint.ID)
 	return out.Endpoint, nil
 }
 
@@ -174,7 +187,9 @@ func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) 
 func (c *Client) UpdateEndpoint(ctx context.Context, id string, req UpdateEndpointRequest) (*Endpoint, error) {
 	path := endpointPath(id)
 	var out endpointResponse
-	if err := c.do(ctx, http.MethodPut, path, req, &out); err != nil {
+	err := c.do(ctx, http.MethodPut, path, req, &out)
+	c.snapshots.wrote()
+	if err != nil {
 		return nil, err
 	}
 	if out.Endpoint == nil {
@@ -190,7 +205,9 @@ func (c *Client) UpdateEndpoint(ctx context.Context, id string, req UpdateEndpoi
 func (c *Client) DeleteEndpoint(ctx context.Context, id string) error {
 	path := endpointPath(id)
 	var out deleteResponse
-	if err := c.do(ctx, http.MethodDelete, path, nil, &out); err != nil {
+	err := c.do(ctx, http.MethodDelete, path, nil, &out)
+	c.snapshots.wrote()
+	if err != nil {
 		return err
 	}
 	if out.Deleted != nil && !*out.Deleted {

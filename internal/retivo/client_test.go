@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -293,16 +294,66 @@ func TestClient_retriesThenSucceeds(t *testing.T) {
 	}
 }
 
-func TestClient_createNotResentAfterDroppedAnswer(t *testing.T) {
+func TestClient_ambiguousCreateRecovers(t *testing.T) {
 	f := newFixture(t, localserver.Options{}, retivo.Config{})
+	// Someone else's endpoint, identical to ours, made before the apply: it
+	// must survive the recovery.
+	theirs := f.server.InsertEndpoint(localserver.Endpoint{URL: "https://example.com", Active: true})
 	f.server.AddFault(localserver.Fault{Route: localserver.RouteCreate, DropAfterCommit: true, Times: 1})
-	_, err := f.client.CreateEndpoint(context.Background(), retivo.CreateEndpointRequest{URL: "https://example.com"})
-	apiErr := apiError(t, err)
-	if !apiErr.MayHaveCommitted || apiErr.Kind() != retivo.KindTransport {
-		t.Errorf("want a transport error that may have committed, got %+v", apiErr)
+
+	created, err := f.client.CreateEndpoint(context.Background(), retivo.CreateEndpointRequest{URL: "https://example.com"})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := f.server.Count(localserver.RouteCreate); got != 1 {
-		t.Errorf("create sent %d times, want exactly 1", got)
+	stored := f.server.Endpoints()
+	if len(stored) != 2 {
+		t.Fatalf("server holds %d endpoints, want 2 (theirs and ours)", len(stored))
+	}
+	if _, ok := f.server.Endpoint(theirs.ID); !ok {
+		t.Error("recovery deleted an endpoint made outside this process")
+	}
+	ours, ok := f.server.Endpoint(created.ID)
+	if !ok || ours.Secret != created.Secret {
+		t.Error("the returned endpoint is not on the server with the returned secret")
+	}
+	if got := f.server.Count(localserver.RouteCreate); got != 2 {
+		t.Errorf("create sent %d times, want 2 (the dropped one and one after recovery)", got)
+	}
+	if got := f.server.Count(localserver.RouteDelete); got != 1 {
+		t.Errorf("%d deletes, want 1 (the orphan)", got)
+	}
+}
+
+func TestClient_concurrentIdenticalAmbiguousCreates(t *testing.T) {
+	f := newFixture(t, localserver.Options{}, retivo.Config{})
+	f.server.AddFault(localserver.Fault{Route: localserver.RouteCreate, DropAfterCommit: true, Every: 2})
+	const n = 12
+	results := make(chan *retivo.Endpoint, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			// Under this much fault an unlucky create may give up (a
+			// re-apply retries it); what must hold is that nothing is lost.
+			e, err := f.client.CreateEndpoint(context.Background(), retivo.CreateEndpointRequest{URL: "https://same.example"})
+			if err == nil {
+				results <- e
+			}
+		})
+	}
+	wg.Wait()
+	close(results)
+	ids := map[string]string{}
+	for e := range results {
+		ids[e.ID] = e.Secret
+	}
+	stored := f.server.Endpoints()
+	if len(ids) < n-2 || len(stored) != len(ids) {
+		t.Fatalf("%d distinct endpoints returned, server holds %d; want the same number, about %d", len(ids), len(stored), n)
+	}
+	for _, e := range stored {
+		if secret, ok := ids[e.ID]; !ok || secret != e.Secret {
+			t.Errorf("server endpoint %s is an orphan or has another secret", e.ID)
+		}
 	}
 }
 

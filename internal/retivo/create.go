@@ -1,0 +1,165 @@
+package retivo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// maxCreateRounds bounds how many times an ambiguous create is recovered and
+// sent again.
+const maxCreateRounds = 5
+
+// CreateEndpoint registers an endpoint and returns it with its signing
+// secret, which no other answer ever carries.
+//
+// Ambiguous creates. When a create may have reached the server but no answer
+// came back (the connection dropped after the request was written, a timeout,
+// a 502 or 504 from a gateway), the server may hold an endpoint whose secret
+// nobody has: an orphan. Resending blindly could make a second one. Instead:
+//
+//  1. Before the first create of the process, one list call records which
+//     endpoints already exist (a refresh usually did this already). Every
+//     list answer records the ids it saw, and every create answer the id it
+//     registered, in the snapshot cache.
+//  2. Creates of identical endpoints (same url, description, events, active)
+//     are grouped by a per-fingerprint RWMutex: creates hold it shared while
+//     in flight, recovery holds it exclusively, so recovery never runs while
+//     an identical create of this process is still waiting for its answer.
+//  3. Recovery lists the endpoints and deletes every one that matches the
+//     request exactly, was not registered by this process (a registered one
+//     belongs to a resource that has its secret), and was not seen by any
+//     list started before the ambiguous create was sent (an older one
+//     belongs to someone else). Those are orphans of this process: without
+//     a secret they are useless, so deleting them loses nothing.
+//  4. The create is then sent again, up to maxCreateRounds times.
+//
+// So after the apply the server holds exactly the endpoints in state, each
+// with its secret. The one case this cannot tell apart: another client
+// creating an identical endpoint (same url, description, events and active)
+// in the moments between our baseline list and our recovery.
+func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) (*Endpoint, error) {
+	if err := c.ensureBaseline(ctx); err != nil {
+		return nil, err
+	}
+	key := fingerprint(req)
+	var lastErr error
+	for range maxCreateRounds {
+		since := c.snapshots.lastObservation()
+		lock := c.creates.get(key)
+		lock.RLock()
+		created, err := c.createOnce(ctx, req)
+		lock.RUnlock()
+		if err == nil {
+			return created, nil
+		}
+		if apiErr, ok := AsError(err); !ok || !apiErr.MayHaveCommitted {
+			return nil, err
+		}
+		lastErr = err
+		if recErr := c.removeOrphans(ctx, key, req, since); recErr != nil {
+			return nil, fmt.Errorf("%w; the create may have registered an endpoint without its secret, and "+
+				"removing it failed: %v", err, recErr)
+		}
+		if ctx.Err() != nil {
+			return nil, err
+		}
+	}
+	return nil, fmt.Errorf("%w (the create's outcome was unknown %d times; any endpoints it may have "+
+		"registered were removed)", lastErr, maxCreateRounds)
+}
+
+// ensureBaseline makes sure a list call has recorded the existing endpoints
+// before this process sends its first create.
+func (c *Client) ensureBaseline(ctx context.Context) error {
+	if c.snapshots.hasListed() {
+		return nil
+	}
+	c.baselineMu.Lock()
+	defer c.baselineMu.Unlock()
+	if c.snapshots.hasListed() {
+		return nil
+	}
+	_, err := c.Endpoints(ctx)
+	return err
+}
+
+// removeOrphans deletes the endpoints an ambiguous create of req may have
+// registered. It uses a context of its own so that a cancelled apply still
+// cleans up, within a bound.
+func (c *Client) removeOrphans(ctx context.Context, key string, req CreateEndpointRequest, since uint64) error {
+	lock := c.creates.get(key)
+	lock.Lock()
+	defer lock.Unlock()
+
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	endpoints, err := c.ListEndpoints(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, e := range endpoints {
+		if !matchesRequest(e, req) || !c.snapshots.mayBeOrphanOf(e.ID, since) {
+			continue
+		}
+		if err := c.DeleteEndpoint(ctx, e.ID); err != nil && !IsNotFound(err) {
+			errs = append(errs, fmt.Errorf("deleting orphan endpoint %s: %w", e.ID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// fingerprint identifies what a create registers.
+func fingerprint(req CreateEndpointRequest) string {
+	var events []string
+	if req.SubscribedEvents != nil {
+		events = slices.Sorted(slices.Values(*req.SubscribedEvents))
+		events = slices.Compact(events)
+	}
+	return strings.Join([]string{
+		req.URL, deref(req.Description, ""), strings.Join(events, "\x1f"),
+		strconv.FormatBool(deref(req.Active, true)),
+	}, "\x1e")
+}
+
+// matchesRequest reports whether e is what req would have registered.
+func matchesRequest(e Endpoint, req CreateEndpointRequest) bool {
+	got := CreateEndpointRequest{URL: e.URL, Description: e.Description, Active: e.Active}
+	if e.SubscribedEvents != nil {
+		got.SubscribedEvents = &e.SubscribedEvents
+	}
+	return fingerprint(got) == fingerprint(req)
+}
+
+func deref[T any](p *T, fallback T) T {
+	if p == nil {
+		return fallback
+	}
+	return *p
+}
+
+// createLocks hands out one RWMutex per create fingerprint.
+type createLocks struct {
+	mu    sync.Mutex
+	locks map[string]*sync.RWMutex
+}
+
+func (l *createLocks) get(key string) *sync.RWMutex {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.locks == nil {
+		l.locks = map[string]*sync.RWMutex{}
+	}
+	m, ok := l.locks[key]
+	if !ok {
+		m = &sync.RWMutex{}
+		l.locks[key] = m
+	}
+	return m
+}
