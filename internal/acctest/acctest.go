@@ -37,6 +37,9 @@ type Env struct {
 	// Receiver records test deliveries; ReceiverURL reaches it.
 	Receiver    *localserver.Receiver
 	ReceiverURL string
+	// MaxRetryWait is the provider's max_retry_wait; short by default so
+	// retries do not slow the tests down.
+	MaxRetryWait string
 }
 
 // NewEnv starts a local Retivo server and a receiver for the test, both
@@ -59,8 +62,9 @@ func NewEnv(t *testing.T, opts localserver.Options) *Env {
 	return &Env{
 		Server:      server,
 		BaseURL:     api.URL + server.PathPrefix(),
-		Receiver:    receiver,
-		ReceiverURL: hooks.URL,
+		Receiver:     receiver,
+		ReceiverURL:  hooks.URL,
+		MaxRetryWait: "50ms",
 	}
 }
 
@@ -71,10 +75,22 @@ func (e *Env) ProviderBlock(extra ...string) string {
 provider "retivo" {
   api_key        = %q
   base_url       = %q
-  max_retry_wait = "50ms"
+  max_retry_wait = %q
 %s
 }
-`, APIKey, e.BaseURL, strings.Join(extra, "\n"))
+`, APIKey, e.BaseURL, e.MaxRetryWait, strings.Join(extra, "\n"))
+}
+
+// ConfigKeyFromEnv is Config with the API key given through RETIVO_API_KEY
+// instead of the provider block, so that it appears in no configuration.
+func (e *Env) ConfigKeyFromEnv(t *testing.T, body string) string {
+	t.Setenv(provider.EnvAPIKey, APIKey)
+	return fmt.Sprintf(`
+provider "retivo" {
+  base_url       = %q
+  max_retry_wait = %q
+}
+`, e.BaseURL, e.MaxRetryWait) + body
 }
 
 // Config is the provider block followed by the given configuration.

@@ -1,6 +1,7 @@
 package acctest
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -75,4 +76,70 @@ func (e *Env) CheckDestroyed(*terraform.State) error {
 		return fmt.Errorf("%d endpoints left on the server after destroy", len(left))
 	}
 	return nil
+}
+
+// CheckServerMatchesState asserts that the server holds exactly the
+// endpoints in Terraform's state, each with the secret the state holds: no
+// orphan on the server, no resource without its endpoint or secret.
+func (e *Env) CheckServerMatchesState(s *terraform.State) error {
+	inState := map[string]string{}
+	for address, rs := range s.RootModule().Resources {
+		if rs.Type != "retivo_webhook_endpoint" {
+			continue
+		}
+		if rs.Primary.Attributes["secret"] == "" {
+			return fmt.Errorf("%s has no secret in state", address)
+		}
+		inState[rs.Primary.ID] = rs.Primary.Attributes["secret"]
+	}
+	return e.compareWithServer(inState)
+}
+
+// compareWithServer compares the server with a map of endpoint id to secret.
+func (e *Env) compareWithServer(inState map[string]string) error {
+	stored := e.Server.Endpoints()
+	if len(stored) != len(inState) {
+		return fmt.Errorf("server holds %d endpoints, state %d", len(stored), len(inState))
+	}
+	for _, ep := range stored {
+		secret, ok := inState[ep.ID]
+		if !ok {
+			return fmt.Errorf("endpoint %s on the server is not in state (an orphan)", ep.ID)
+		}
+		if secret != ep.Secret {
+			return fmt.Errorf("endpoint %s: the state's secret is not the server's", ep.ID)
+		}
+	}
+	return nil
+}
+
+// ServerMatchesStateJSON is CheckServerMatchesState for the output of
+// `terraform show -json`.
+func (e *Env) ServerMatchesStateJSON(showJSON []byte) error {
+	var state struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Type   string `json:"type"`
+					Values struct {
+						ID     string `json:"id"`
+						Secret string `json:"secret"`
+					} `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal(showJSON, &state); err != nil {
+		return fmt.Errorf("reading terraform show -json: %w", err)
+	}
+	inState := map[string]string{}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Type == "retivo_webhook_endpoint" {
+			if r.Values.Secret == "" {
+				return fmt.Errorf("endpoint %s has no secret in state", r.Values.ID)
+			}
+			inState[r.Values.ID] = r.Values.Secret
+		}
+	}
+	return e.compareWithServer(inState)
 }

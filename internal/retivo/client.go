@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -381,16 +382,28 @@ func jitteredBackoff(minWait, maxWait time.Duration, attempt int, resp *http.Res
 	return half + rand.N(half+1)
 }
 
-// parseRetryAfter reads a Retry-After header in either of its forms.
+// maxRetryAfter caps a Retry-After hint before any other bound applies, so
+// that huge values cannot overflow a time.Duration.
+const maxRetryAfter = 24 * time.Hour
+
+// parseRetryAfter reads a Retry-After header in either of its forms: a
+// number of seconds or an HTTP date.
 func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 	value = strings.TrimSpace(value)
 	if value == "" {
 		return 0, false
 	}
-	var seconds int64
-	if _, err := fmt.Sscanf(value, "%d", &seconds); err == nil && fmt.Sprint(seconds) == value {
-		if seconds < 0 {
+	if value[0] >= '0' && value[0] <= '9' {
+		seconds, err := strconv.ParseUint(value, 10, 64)
+		if err != nil {
+			var numErr *strconv.NumError
+			if errors.As(err, &numErr) && errors.Is(numErr.Err, strconv.ErrRange) {
+				return maxRetryAfter, true
+			}
 			return 0, false
+		}
+		if seconds > uint64(maxRetryAfter/time.Second) {
+			return maxRetryAfter, true
 		}
 		return time.Duration(seconds) * time.Second, true
 	}
@@ -398,7 +411,7 @@ func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 	if err != nil {
 		return 0, false
 	}
-	return max(when.Sub(now), 0), true
+	return min(max(when.Sub(now), 0), maxRetryAfter), true
 }
 
 func newRetryingClient(cfg Config, redactor *Redactor) (*retryablehttp.Client, *loggingTransport) {
