@@ -60,8 +60,8 @@ func NewEnv(t *testing.T, opts localserver.Options) *Env {
 	hooks := httptest.NewServer(receiver)
 	t.Cleanup(hooks.Close)
 	return &Env{
-		Server:      server,
-		BaseURL:     api.URL + server.PathPrefix(),
+		Server:       server,
+		BaseURL:      api.URL + server.PathPrefix(),
 		Receiver:     receiver,
 		ReceiverURL:  hooks.URL,
 		MaxRetryWait: "50ms",
