@@ -479,3 +479,45 @@ func sameSet(a, b []string) bool {
 	slices.Sort(b)
 	return slices.Equal(a, b)
 }
+
+func TestSnapshot_sharedInvalidatedAndAged(t *testing.T) {
+	f := newFixture(t, localserver.Options{Latency: 20 * time.Millisecond}, retivo.Config{SnapshotMaxAge: 300 * time.Millisecond})
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for range 25 {
+		wg.Go(func() {
+			if _, err := f.client.Endpoints(ctx); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := f.server.Count(localserver.RouteList); n != 1 {
+		t.Fatalf("25 concurrent reads made %d list calls, want 1", n)
+	}
+
+	created, err := f.client.CreateEndpoint(ctx, retivo.CreateEndpointRequest{URL: "https://example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := f.client.FindEndpoint(ctx, created.ID); err != nil || !ok {
+		t.Fatalf("a read after a create does not see it: %v %v", ok, err)
+	}
+	if n := f.server.Count(localserver.RouteList); n != 2 {
+		t.Errorf("list calls %d, want 2 (the write invalidated the snapshot)", n)
+	}
+
+	// Changed behind the client's back: served from the snapshot until it ages out.
+	if err := f.server.ModifyEndpoint(created.ID, func(e *localserver.Endpoint) { e.Description = "edited" }); err != nil {
+		t.Fatal(err)
+	}
+	e, _, _ := f.client.FindEndpoint(ctx, created.ID)
+	if e.Description != nil && *e.Description == "edited" {
+		t.Error("the snapshot was not used")
+	}
+	time.Sleep(350 * time.Millisecond)
+	e, _, _ = f.client.FindEndpoint(ctx, created.ID)
+	if e.Description == nil || *e.Description != "edited" {
+		t.Error("an aged snapshot was still served")
+	}
+}
