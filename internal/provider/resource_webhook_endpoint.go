@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -17,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
@@ -26,6 +28,7 @@ var (
 	_ resource.Resource                = (*webhookEndpointResource)(nil)
 	_ resource.ResourceWithConfigure   = (*webhookEndpointResource)(nil)
 	_ resource.ResourceWithImportState = (*webhookEndpointResource)(nil)
+	_ resource.ResourceWithIdentity    = (*webhookEndpointResource)(nil)
 )
 
 // Default timeouts of the resource's operations; each includes the retries.
@@ -43,6 +46,12 @@ func NewWebhookEndpointResource() resource.Resource {
 
 type webhookEndpointResource struct {
 	client *retivo.Client
+}
+
+// webhookEndpointIdentity is the resource identity (Terraform 1.12+): the
+// endpoint's id, which never changes for the life of the endpoint.
+type webhookEndpointIdentity struct {
+	ID types.String `tfsdk:"id"`
 }
 
 type webhookEndpointResourceModel struct {
@@ -123,6 +132,26 @@ func (r *webhookEndpointResource) Schema(ctx context.Context, _ resource.SchemaR
 	}
 }
 
+func (r *webhookEndpointResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"id": identityschema.StringAttribute{
+				Description:       "The endpoint's id, such as we_0123456789abcdef01234567.",
+				RequiredForImport: true,
+			},
+		},
+	}
+}
+
+// setIdentity records the identity next to the state. Terraform versions
+// without resource identity send no identity, and then there is none to set.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types.String) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.Set(ctx, webhookEndpointIdentity{ID: id})
+}
+
 func (r *webhookEndpointResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -165,6 +194,7 @@ func (r *webhookEndpointResource) Create(ctx context.Context, req resource.Creat
 	}
 	resolveUnknowns(&plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
 func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -193,11 +223,15 @@ func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadReq
 			fmt.Sprintf("Webhook endpoint %s was not found on Retivo (deleted outside Terraform?); it has been "+
 				"removed from the state and will be created again on the next apply.", state.ID.ValueString()))
 		resp.State.RemoveResource(ctx)
+		// The framework wants an identity after every successful read, even
+		// one that removes the resource.
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 		return
 	}
 	state.merge(found)
 	resolveUnknowns(&state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 }
 
 func (r *webhookEndpointResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -244,6 +278,7 @@ func (r *webhookEndpointResource) Update(ctx context.Context, req resource.Updat
 	}
 	resolveUnknowns(&plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
 func (r *webhookEndpointResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -265,13 +300,15 @@ func (r *webhookEndpointResource) Delete(ctx context.Context, req resource.Delet
 	}
 }
 
+// ImportState takes the id from `terraform import`, an import block's id, or
+// (Terraform 1.12+) an import block's identity. Read fills in the rest; the
+// secret cannot be read back, so it stays null.
 func (r *webhookEndpointResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID == "" {
+	if req.ID == "" && req.Identity == nil {
 		resp.Diagnostics.AddError("Missing endpoint id", "Import a webhook endpoint by its Retivo id, such as we_0123456789abcdef01234567.")
 		return
 	}
-	// Read fills in the rest. The secret cannot be read back, so it stays null.
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 }
 
 func createRequest(ctx context.Context, plan webhookEndpointResourceModel) (retivo.CreateEndpointRequest, diag.Diagnostics) {
