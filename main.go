@@ -15,9 +15,13 @@ import (
 	"github.com/retivo/terraform-provider-retivo/internal/provider"
 )
 
-// Run "make generate" to format the examples and regenerate the docs.
+// Run "make generate" to format the examples and regenerate the docs. The
+// schema comes from internal/cmd/schemajson, which adds what the local
+// Terraform CLI (1.11) cannot report: resource identity, actions and list
+// resources.
 //go:generate terraform fmt -recursive ./examples/
-//go:generate go tool -modfile=tools/go.mod tfplugindocs generate --provider-name retivo
+//go:generate go run ./internal/cmd/schemajson -o .providers-schema.json
+//go:generate go tool -modfile=tools/go.mod tfplugindocs generate --provider-name retivo --providers-schema .providers-schema.json
 
 // version is set at build time by goreleaser (-ldflags "-X main.version=...").
 var version = "dev"

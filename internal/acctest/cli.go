@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
@@ -147,4 +148,28 @@ func serveProvider(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+// TerraformVersion is the version of the Terraform CLI the tests run.
+func TerraformVersion(t *testing.T) *version.Version {
+	t.Helper()
+	path, err := lookTerraform()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(path, "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("terraform version: %v", err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("terraform version -json: %v", err)
+	}
+	parsed, err := version.NewVersion(v.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parsed
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/retivo/terraform-provider-retivo/internal/acctest"
 )
 
@@ -23,17 +25,25 @@ func TestAccExamples_validate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(dirs) < 6 {
+	if len(dirs) < 7 {
 		t.Fatalf("found only %d example directories", len(dirs))
 	}
+	tfVersion := acctest.TerraformVersion(t)
 	for dir := range dirs {
 		t.Run(strings.TrimPrefix(dir, "../../"), func(t *testing.T) {
+			if strings.Contains(dir, "/actions/") && tfVersion.LessThan(tfversion.Version1_14_0) {
+				t.Skipf("actions need Terraform 1.14; this is %s", tfVersion)
+			}
 			files := map[string]string{}
 			entries, err := os.ReadDir(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, e := range entries {
+				if e.Name() == "import-by-identity.tf" && tfVersion.LessThan(tfversion.Version1_12_0) {
+					t.Logf("leaving out %s: import by identity needs Terraform 1.12", e.Name())
+					continue
+				}
 				if strings.HasSuffix(e.Name(), ".tf") {
 					data, err := os.ReadFile(filepath.Join(dir, e.Name()))
 					if err != nil {

@@ -10,9 +10,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -32,8 +34,10 @@ const (
 )
 
 var (
-	_ provider.Provider              = (*retivoProvider)(nil)
-	_ provider.ProviderWithFunctions = (*retivoProvider)(nil)
+	_ provider.Provider                  = (*retivoProvider)(nil)
+	_ provider.ProviderWithFunctions     = (*retivoProvider)(nil)
+	_ provider.ProviderWithActions       = (*retivoProvider)(nil)
+	_ provider.ProviderWithListResources = (*retivoProvider)(nil)
 )
 
 // New returns a function that makes a provider of the given version, as
@@ -133,6 +137,8 @@ func (p *retivoProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	tflog.Debug(ctx, "Configured the Retivo client", map[string]any{"base_url": settings.BaseURL})
 	resp.ResourceData = client
 	resp.DataSourceData = client
+	resp.ActionData = client
+	resp.ListResourceData = client
 }
 
 func (p *retivoProvider) Resources(context.Context) []func() resource.Resource {
@@ -145,6 +151,16 @@ func (p *retivoProvider) DataSources(context.Context) []func() datasource.DataSo
 
 func (p *retivoProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{newTestWebhookEndpointFunction(p.version)}
+}
+
+// Actions need Terraform 1.14 or later; older versions ignore them.
+func (p *retivoProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{NewWebhookEndpointTestAction}
+}
+
+// ListResources need Terraform 1.14 or later (terraform query).
+func (p *retivoProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewWebhookEndpointListResource}
 }
 
 func userAgent(providerVersion, terraformVersion string) string {

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/retivo/terraform-provider-retivo/internal/acctest"
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
@@ -535,4 +536,33 @@ func TestAccWebhookEndpoint_secretIsSensitiveInPlanOutput(t *testing.T) {
 	if out, err := cli.Run("destroy", "-auto-approve", "-no-color", "-input=false"); err != nil {
 		t.Fatalf("destroy: %v\n%s", err, out)
 	}
+}
+
+// Import by resource identity needs Terraform 1.12; TestProtocol_importByIdentity
+// covers it on older CLIs through the protocol.
+func TestAccWebhookEndpoint_importByIdentity(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: endpointConfig(env, `
+  url               = "https://example.com/identity"
+  subscribed_events = ["order.created"]`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(endpointAddress, map[string]knownvalue.Check{
+						"id": knownvalue.StringRegexp(regexp.MustCompile(`^we_`)),
+					}),
+				},
+			},
+			{
+				ResourceName:    endpointAddress,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+		},
+	})
 }

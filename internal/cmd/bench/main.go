@@ -188,11 +188,11 @@ func measure(ctx context.Context, dir string, env []string, args []string, proce
 	close(done)
 	m := measurement{wall: wall, peakKiB: <-peak}
 	var exit *exec.ExitError
-	if err != nil && !(args[0] == "plan" && errors.As(err, &exit) && exit.ExitCode() == 2) {
-		return m, fmt.Errorf("%w\n%s", err, output.String())
-	}
-	if args[0] == "plan" && err != nil {
+	if args[0] == "plan" && errors.As(err, &exit) && exit.ExitCode() == 2 {
 		return m, fmt.Errorf("the plan after apply has changes\n%s", output.String())
+	}
+	if err != nil {
+		return m, fmt.Errorf("%w\n%s", err, output.String())
 	}
 	return m, nil
 }

@@ -1,0 +1,260 @@
+// Command schemajson writes the provider's schema in the format of
+// `terraform providers schema -json`, for tfplugindocs --providers-schema.
+//
+// The Terraform CLI on our machines (1.11) does not report resource
+// identities (1.12+), actions or list resources (1.14+), so the Registry docs
+// for them could not be generated from its output alone. This command takes
+// what Terraform reports and adds those schemas, read from the provider
+// server itself through the protocol.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/retivo/terraform-provider-retivo/internal/provider"
+)
+
+const address = "registry.terraform.io/retivo/retivo"
+
+func main() {
+	out := flag.String("o", "", "file to write the schema JSON to")
+	flag.Parse()
+	if *out == "" {
+		fmt.Fprintln(os.Stderr, "usage: schemajson -o FILE")
+		os.Exit(2)
+	}
+	if err := run(*out); err != nil {
+		fmt.Fprintf(os.Stderr, "schemajson: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(out string) error {
+	// The in-process provider would log every request at TRACE to stderr.
+	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
+		_ = os.Setenv(name, "off")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	reattach, closed, err := serve(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { cancel(); <-closed }()
+
+	schemas, err := terraformSchemas(reattach)
+	if err != nil {
+		return err
+	}
+	ours, ok := schemas.Schemas[address]
+	if !ok {
+		return fmt.Errorf("terraform reported no schema for %s", address)
+	}
+	if err := addNewerSchemas(ctx, ours); err != nil {
+		return err
+	}
+	// tfplugindocs looks the provider up by its short name.
+	schemas.Schemas = map[string]*tfjson.ProviderSchema{"retivo": ours}
+	data, err := json.MarshalIndent(schemas, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(out, data, 0o600)
+}
+
+// serve runs the provider in this process in debug mode and returns the
+// TF_REATTACH_PROVIDERS value for it.
+func serve(ctx context.Context) (string, <-chan struct{}, error) {
+	configs := make(chan *plugin.ReattachConfig, 1)
+	closed := make(chan struct{})
+	errs := make(chan error, 1)
+	go func() {
+		errs <- tf6server.Serve(address, providerserver.NewProtocol6(provider.New("docs")()),
+			tf6server.WithDebug(ctx, configs, closed),
+			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
+			tf6server.WithoutLogStderrOverride())
+	}()
+	select {
+	case rc := <-configs:
+		info := map[string]any{address: map[string]any{
+			"Protocol": string(rc.Protocol), "ProtocolVersion": rc.ProtocolVersion, "Pid": rc.Pid, "Test": rc.Test,
+			"Addr": map[string]string{"Network": rc.Addr.Network(), "String": rc.Addr.String()},
+		}}
+		data, err := json.Marshal(info)
+		return string(data), closed, err
+	case err := <-errs:
+		return "", nil, fmt.Errorf("serving the provider: %v", err)
+	}
+}
+
+// terraformSchemas runs terraform providers schema -json against the
+// in-process provider.
+func terraformSchemas(reattach string) (*tfjson.ProviderSchemas, error) {
+	dir, err := os.MkdirTemp("", "retivo-schema-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	config := "terraform {\n  required_providers {\n    retivo = { source = \"retivo/retivo\" }\n  }\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cli.tfrc"), nil, 0o600); err != nil {
+		return nil, err
+	}
+	env := append(os.Environ(), "TF_REATTACH_PROVIDERS="+reattach, "CHECKPOINT_DISABLE=1",
+		"TF_CLI_CONFIG_FILE="+filepath.Join(dir, "cli.tfrc"), "TF_IN_AUTOMATION=1")
+	terraform := func(args ...string) ([]byte, error) {
+		cmd := exec.Command("terraform", args...)
+		cmd.Dir, cmd.Env = dir, env
+		var stderr []byte
+		out, err := cmd.Output()
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			stderr = exit.Stderr
+		}
+		if err != nil {
+			return nil, fmt.Errorf("terraform %s: %v\n%s%s", args[0], err, out, stderr)
+		}
+		return out, nil
+	}
+	if _, err := terraform("init", "-input=false", "-no-color"); err != nil {
+		return nil, err
+	}
+	data, err := terraform("providers", "schema", "-json")
+	if err != nil {
+		return nil, err
+	}
+	var schemas tfjson.ProviderSchemas
+	return &schemas, json.Unmarshal(data, &schemas)
+}
+
+// addNewerSchemas adds the identity, action and list resource schemas.
+func addNewerSchemas(ctx context.Context, ours *tfjson.ProviderSchema) error {
+	server, err := providerserver.NewProtocol6WithError(provider.New("docs")())()
+	if err != nil {
+		return err
+	}
+	resp, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		return err
+	}
+	identities, err := server.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
+	if err != nil {
+		return err
+	}
+	ours.ActionSchemas = map[string]*tfjson.ActionSchema{}
+	for name, s := range resp.ActionSchemas {
+		block, err := convertBlock(s.Schema.Block)
+		if err != nil {
+			return fmt.Errorf("action %s: %w", name, err)
+		}
+		ours.ActionSchemas[name] = &tfjson.ActionSchema{Block: block}
+	}
+	ours.ListResourceSchemas = map[string]*tfjson.Schema{}
+	for name, s := range resp.ListResourceSchemas {
+		block, err := convertBlock(s.Block)
+		if err != nil {
+			return fmt.Errorf("list resource %s: %w", name, err)
+		}
+		ours.ListResourceSchemas[name] = &tfjson.Schema{Version: uint64(s.Version), Block: block}
+	}
+	ours.ResourceIdentitySchemas = map[string]*tfjson.IdentitySchema{}
+	for name, s := range identities.IdentitySchemas {
+		attrs := map[string]*tfjson.IdentityAttribute{}
+		for _, a := range s.IdentityAttributes {
+			typ, err := ctyType(a.Type)
+			if err != nil {
+				return fmt.Errorf("identity of %s: %w", name, err)
+			}
+			attrs[a.Name] = &tfjson.IdentityAttribute{IdentityType: typ, Description: a.Description,
+				RequiredForImport: a.RequiredForImport, OptionalForImport: a.OptionalForImport}
+		}
+		ours.ResourceIdentitySchemas[name] = &tfjson.IdentitySchema{Version: uint64(s.Version), Attributes: attrs}
+	}
+	return nil
+}
+
+func convertBlock(b *tfprotov6.SchemaBlock) (*tfjson.SchemaBlock, error) {
+	out := &tfjson.SchemaBlock{
+		Description: b.Description, DescriptionKind: descriptionKind(b.DescriptionKind),
+		Attributes: map[string]*tfjson.SchemaAttribute{}, NestedBlocks: map[string]*tfjson.SchemaBlockType{},
+	}
+	for _, a := range b.Attributes {
+		if a.NestedType != nil {
+			return nil, fmt.Errorf("attribute %s: nested attribute types are not converted", a.Name)
+		}
+		typ, err := ctyType(a.Type)
+		if err != nil {
+			return nil, fmt.Errorf("attribute %s: %w", a.Name, err)
+		}
+		out.Attributes[a.Name] = &tfjson.SchemaAttribute{
+			AttributeType: typ, Description: a.Description, DescriptionKind: descriptionKind(a.DescriptionKind),
+			Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive,
+			Deprecated: a.Deprecated,
+		}
+	}
+	if len(b.BlockTypes) > 0 {
+		return nil, errors.New("nested blocks are not converted")
+	}
+	return out, nil
+}
+
+func descriptionKind(k tfprotov6.StringKind) tfjson.SchemaDescriptionKind {
+	if k == tfprotov6.StringKindMarkdown {
+		return tfjson.SchemaDescriptionKindMarkdown
+	}
+	return tfjson.SchemaDescriptionKindPlain
+}
+
+// ctyType converts a Terraform type from the protocol's form to cty's.
+func ctyType(t tftypes.Type) (cty.Type, error) {
+	switch {
+	case t.Is(tftypes.String):
+		return cty.String, nil
+	case t.Is(tftypes.Bool):
+		return cty.Bool, nil
+	case t.Is(tftypes.Number):
+		return cty.Number, nil
+	case t.Is(tftypes.DynamicPseudoType):
+		return cty.DynamicPseudoType, nil
+	}
+	switch typ := t.(type) {
+	case tftypes.List:
+		elem, err := ctyType(typ.ElementType)
+		return cty.List(elem), err
+	case tftypes.Set:
+		elem, err := ctyType(typ.ElementType)
+		return cty.Set(elem), err
+	case tftypes.Map:
+		elem, err := ctyType(typ.ElementType)
+		return cty.Map(elem), err
+	case tftypes.Object:
+		attrs := map[string]cty.Type{}
+		for name, at := range typ.AttributeTypes {
+			converted, err := ctyType(at)
+			if err != nil {
+				return cty.NilType, err
+			}
+			attrs[name] = converted
+		}
+		return cty.Object(attrs), nil
+	}
+	return cty.NilType, fmt.Errorf("type %s is not converted", t)
+}
