@@ -35,6 +35,9 @@ type Fault struct {
 	// DropAfterCommit performs the request, then closes the connection
 	// without answering: the client cannot know that the change happened.
 	DropAfterCommit bool `json:"drop_after_commit,omitempty"`
+	// AnswerAfterCommit performs the request, then answers with Status and
+	// Body (sent as they are, even empty) instead of the real answer.
+	AnswerAfterCommit bool `json:"answer_after_commit,omitempty"`
 	// Delay holds the request this long before it is served or failed.
 	Delay time.Duration `json:"delay,omitempty"`
 }
@@ -89,6 +92,11 @@ func (s *Server) injectFault(route string, w http.ResponseWriter, r *http.Reques
 	switch {
 	case f.DropAfterCommit:
 		s.commitThenDrop(w, r, h)
+	case f.AnswerAfterCommit:
+		if s.authorized(r) {
+			h(httptest.NewRecorder(), r)
+		}
+		writeRaw(w, f.Fault)
 	case f.Status != 0:
 		writeFault(w, f.Fault)
 	default:
@@ -143,12 +151,20 @@ func requestKey(r *http.Request) string {
 }
 
 func writeFault(w http.ResponseWriter, f Fault) {
-	if f.RetryAfter != "" {
-		w.Header().Set("Retry-After", f.RetryAfter)
-	}
 	if f.Body == "" {
+		if f.RetryAfter != "" {
+			w.Header().Set("Retry-After", f.RetryAfter)
+		}
 		writeError(w, f.Status, http.StatusText(f.Status)+" (injected fault)")
 		return
+	}
+	writeRaw(w, f)
+}
+
+// writeRaw answers with the fault's status and body exactly.
+func writeRaw(w http.ResponseWriter, f Fault) {
+	if f.RetryAfter != "" {
+		w.Header().Set("Retry-After", f.RetryAfter)
 	}
 	contentType := f.ContentType
 	if contentType == "" {

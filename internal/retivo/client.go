@@ -1,6 +1,7 @@
 package retivo
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -71,7 +72,6 @@ type Client struct {
 	redactor  *Redactor
 	logging   *loggingTransport
 	snapshots *snapshotCache
-	creates   createLocks
 
 	baselineMu sync.Mutex
 }
@@ -91,7 +91,7 @@ func New(cfg Config) (*Client, error) {
 		userAgent: cfg.UserAgent,
 		maxBytes:  cfg.MaxResponseBytes,
 		redactor:  NewRedactor(cfg.APIKey),
-		snapshots: newSnapshotCache(cfg.SnapshotMaxAge),
+		snapshots: accountCache(base.String(), cfg.APIKey, cfg.SnapshotMaxAge),
 	}
 	if c.maxBytes <= 0 {
 		c.maxBytes = DefaultMaxResponseBytes
@@ -151,7 +151,6 @@ func CheckAPIKey(key string) error {
 // ListEndpoints returns every endpoint of the account.
 func (c *Client) ListEndpoints(ctx context.Context) ([]Endpoint, error) {
 	var out listEndpointsResponse
-	seq := c.snapshots.observation()
 	if err := c.do(ctx, http.MethodGet, endpointsPath, nil, &out); err != nil {
 		return nil, err
 	}
@@ -163,7 +162,7 @@ func (c *Client) ListEndpoints(ctx context.Context) ([]Endpoint, error) {
 			return nil, c.malformed(http.MethodGet, endpointsPath, fmt.Sprintf("endpoint %d of the list has no id", i))
 		}
 	}
-	c.snapshots.seen(seq, *out.Endpoints)
+	c.snapshots.seen(*out.Endpoints)
 	return *out.Endpoints, nil
 }
 
@@ -171,9 +170,13 @@ func (c *Client) ListEndpoints(ctx context.Context) ([]Endpoint, error) {
 // shouldRetry). CreateEndpoint adds the recovery of ambiguous creates.
 func (c *Client) createOnce(ctx context.Context, req CreateEndpointRequest) (*Endpoint, error) {
 	var out endpointResponse
-	err := c.do(withCreate(ctx), http.MethodPost, endpointsPath, req, &out)
+	err := c.do(withNoBlindResend(ctx), http.MethodPost, endpointsPath, req, &out)
 	if err == nil && (out.Endpoint == nil || out.Endpoint.ID == "") {
-		err = c.malformed(http.MethodPost, endpointsPath, `the answer has no "endpoint" object with an id`)
+		// The server said yes but the answer cannot be used: the endpoint
+		// may exist, without a secret anyone knows.
+		apiErr := c.malformed(http.MethodPost, endpointsPath, `the answer has no "endpoint" object with an id`)
+		apiErr.MayHaveCommitted = true
+		err = apiErr
 	}
 	if err != nil {
 		c.snapshots.wrote()
@@ -194,7 +197,10 @@ func (c *Client) UpdateEndpoint(ctx context.Context, id string, req UpdateEndpoi
 		return nil, err
 	}
 	if out.Endpoint == nil {
-		return nil, c.malformed(http.MethodPut, path, `the answer has no "endpoint" object`)
+		// The change was accepted but the answer does not show the result
+		// (an empty body, or one without the endpoint): callers keep what
+		// they sent.
+		out.Endpoint = &Endpoint{}
 	}
 	if out.Endpoint.ID == "" {
 		out.Endpoint.ID = id
@@ -222,7 +228,7 @@ func (c *Client) DeleteEndpoint(ctx context.Context, id string) error {
 func (c *Client) TestEndpoint(ctx context.Context, id string) (*TestResult, error) {
 	path := endpointPath(id) + "/test"
 	var out testResponse
-	if err := c.do(ctx, http.MethodPost, path, nil, &out); err != nil {
+	if err := c.do(withNoBlindResend(ctx), http.MethodPost, path, nil, &out); err != nil {
 		return nil, err
 	}
 	if out.Test == nil {
@@ -235,7 +241,7 @@ func endpointPath(id string) string {
 	return endpointsPath + "/" + url.PathEscape(id)
 }
 
-func (c *Client) malformed(method, path, why string) error {
+func (c *Client) malformed(method, path, why string) *Error {
 	return &Error{Method: method, Path: path, StatusCode: http.StatusOK, Err: errors.New(why)}
 }
 
@@ -248,24 +254,39 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
 		return c.transportError(ctx, method, path, err)
 	}
 	defer resp.Body.Close()
 
+	unsafe := noBlindResend(ctx)
 	data, readErr := c.readBody(resp.Body)
 	if readErr != nil {
 		return &Error{Method: method, Path: path, StatusCode: resp.StatusCode,
-			Err: readErr, MayHaveCommitted: isCreate(ctx)}
+			Err: readErr, MayHaveCommitted: unsafe && resp.StatusCode < 300}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		apiErr := parseErrorBody(method, path, resp, data)
 		apiErr.Message = c.redactor.Redact(apiErr.Message)
-		apiErr.MayHaveCommitted = isCreate(ctx) && mayHaveCommitted(resp.StatusCode)
+		apiErr.MayHaveCommitted = unsafe && mayHaveCommitted(resp)
 		return apiErr
 	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil // an empty success: each call decides what it needed from it
+	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return &Error{Method: method, Path: path, StatusCode: resp.StatusCode,
-			Message: c.redactor.Redact(excerpt(data)), NotJSON: true, Err: describeDecodeError(err)}
+		apiErr := &Error{Method: method, Path: path, StatusCode: resp.StatusCode,
+			NotJSON: true, Err: describeDecodeError(err), MayHaveCommitted: unsafe,
+			Message: c.redactor.Redact(excerpt(data))}
+		if unsafe {
+			// A success answer to a create carries the new endpoint's
+			// secret, which the redactor does not know yet: never quote it.
+			apiErr.NotJSON = false
+			apiErr.Message = "the answer is not quoted because it may contain the new endpoint's secret"
+		}
+		return apiErr
 	}
 	return nil
 }
@@ -321,7 +342,7 @@ func (c *Client) transportError(ctx context.Context, method, path string, err er
 		Method:           method,
 		Path:             path,
 		Err:              &redactedError{text: c.redactor.Redact(err.Error()), cause: err},
-		MayHaveCommitted: isCreate(ctx) && !neverSent(err),
+		MayHaveCommitted: noBlindResend(ctx) && !neverSent(err),
 	}
 }
 
@@ -358,12 +379,6 @@ func describeDecodeError(err error) error {
 	default:
 		return err
 	}
-}
-
-// mayHaveCommitted reports whether an error status leaves a create's outcome
-// unknown: a gateway that timed out or failed may have forwarded it.
-func mayHaveCommitted(status int) bool {
-	return status == http.StatusBadGateway || status == http.StatusGatewayTimeout
 }
 
 // jitteredBackoff doubles the wait per attempt with full jitter, and honours
@@ -452,11 +467,18 @@ func orDefault(d, fallback time.Duration) time.Duration {
 	return d
 }
 
+// responseHeaderTimeout bounds the wait for an answer to start, so that a
+// stalled connection cannot hold a call (or every reader of a shared list
+// call) forever when no deadline is set.
+const responseHeaderTimeout = 2 * time.Minute
+
 func transportOf(c *http.Client) http.RoundTripper {
 	if c.Transport != nil {
 		return c.Transport
 	}
-	return cleanhttp.DefaultPooledTransport()
+	t := cleanhttp.DefaultPooledTransport()
+	t.ResponseHeaderTimeout = responseHeaderTimeout
+	return t
 }
 
 // keepKeyOnSameHost follows redirects but drops the API key when one leads to

@@ -521,3 +521,101 @@ func TestSnapshot_sharedInvalidatedAndAged(t *testing.T) {
 		t.Error("an aged snapshot was still served")
 	}
 }
+
+func TestClient_createFaults(t *testing.T) {
+	ctx := context.Background()
+	tests := map[string]struct {
+		fault                    localserver.Fault
+		wantErr                  string
+		wantCreates, wantDeletes int64
+		wantStored               int
+	}{
+		// The server committed but its answer is unusable: the endpoint is
+		// an orphan without a known secret; it is removed and the answer
+		// reported (without quoting it: it holds the secret).
+		"unusable success answer": {
+			fault: localserver.Fault{Route: localserver.RouteCreate, Times: 1, AnswerAfterCommit: true, Status: 201,
+				Body: `{"endpoint": {"id": 7, "secret": "whsec_do_not_leak_me"}}`},
+			wantErr:     "could not be read",
+			wantCreates: 1, wantDeletes: 1, wantStored: 0,
+		},
+		// A 503 without Retry-After may come from a gateway that forwarded
+		// the create: recover, then resend.
+		"503 without Retry-After": {
+			fault:       localserver.Fault{Route: localserver.RouteCreate, Times: 1, Status: 503},
+			wantCreates: 2, wantDeletes: 0, wantStored: 1,
+		},
+		// A 503 with Retry-After says the work was not done: a plain retry.
+		"503 with Retry-After": {
+			fault:       localserver.Fault{Route: localserver.RouteCreate, Times: 1, Status: 503, RetryAfter: "0"},
+			wantCreates: 2, wantDeletes: 0, wantStored: 1,
+		},
+		// A 500 after the endpoint was stored: the orphan is removed and
+		// the error reported, not resent.
+		"500 after commit": {
+			fault: localserver.Fault{Route: localserver.RouteCreate, Times: 1, AnswerAfterCommit: true, Status: 500,
+				Body: `{"error": "database timeout"}`},
+			wantErr:     "database timeout",
+			wantCreates: 1, wantDeletes: 1, wantStored: 0,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t, localserver.Options{}, retivo.Config{})
+			f.server.AddFault(tc.fault)
+			created, err := f.client.CreateEndpoint(ctx, retivo.CreateEndpointRequest{URL: "https://example.com/" + strings.ReplaceAll(name, " ", "-")})
+			switch {
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Fatalf("want an error containing %q, got %v", tc.wantErr, err)
+			case tc.wantErr == "" && err != nil:
+				t.Fatal(err)
+			case err == nil:
+				if stored, ok := f.server.Endpoint(created.ID); !ok || stored.Secret != created.Secret {
+					t.Error("the returned endpoint is not on the server with its secret")
+				}
+			}
+			if err != nil && strings.Contains(err.Error(), "whsec_") {
+				t.Errorf("the error quotes a secret: %v", err)
+			}
+			if got := f.server.Count(localserver.RouteCreate); got != tc.wantCreates {
+				t.Errorf("creates %d, want %d", got, tc.wantCreates)
+			}
+			if got := f.server.Count(localserver.RouteDelete); got != tc.wantDeletes {
+				t.Errorf("deletes %d, want %d", got, tc.wantDeletes)
+			}
+			if got := len(f.server.Endpoints()); got != tc.wantStored {
+				t.Errorf("server holds %d endpoints, want %d", got, tc.wantStored)
+			}
+		})
+	}
+}
+
+func TestClient_testCallNotResentAfterGatewayError(t *testing.T) {
+	f := newFixture(t, localserver.Options{}, retivo.Config{})
+	e := f.server.InsertEndpoint(localserver.Endpoint{URL: "http://127.0.0.1:1/", Active: true})
+	f.server.AddFault(localserver.Fault{Route: localserver.RouteTest, Status: 502, Times: 1})
+	_, err := f.client.TestEndpoint(context.Background(), e.ID)
+	if !retivo.IsServerFault(err) {
+		t.Fatalf("want the 502, got %v", err)
+	}
+	if n := f.server.Count(localserver.RouteTest); n != 1 {
+		t.Errorf("the test call was sent %d times; a second send would deliver a second event", n)
+	}
+}
+
+func TestClient_emptySuccessAnswers(t *testing.T) {
+	f := newFixture(t, localserver.Options{}, retivo.Config{})
+	e := f.server.InsertEndpoint(localserver.Endpoint{URL: "https://example.com", Active: true})
+	f.server.AddFault(localserver.Fault{Route: localserver.RouteUpdate, Times: 1, AnswerAfterCommit: true, Status: 200, Body: ""})
+	f.server.AddFault(localserver.Fault{Route: localserver.RouteDelete, Times: 1, AnswerAfterCommit: true, Status: 204, Body: ""})
+	updated, err := f.client.UpdateEndpoint(context.Background(), e.ID, retivo.UpdateEndpointRequest{Active: retivo.Bool(false)})
+	if err != nil || updated.ID != e.ID || updated.Active != nil {
+		t.Fatalf("an empty update answer: %+v, %v; want the id and nothing else", updated, err)
+	}
+	if err := f.client.DeleteEndpoint(context.Background(), e.ID); err != nil {
+		t.Fatalf("a 204 to a delete: %v", err)
+	}
+	if len(f.server.Endpoints()) != 0 {
+		t.Error("the delete did not happen")
+	}
+}

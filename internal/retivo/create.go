@@ -37,28 +37,47 @@ const maxCreateRounds = 5
 //     list started before the ambiguous create was sent (an older one
 //     belongs to someone else). Those are orphans of this process: without
 //     a secret they are useless, so deleting them loses nothing.
-//  4. The create is then sent again, up to maxCreateRounds times.
+//  4. The create is then sent again (after a transport failure or a gateway
+//     error; a plain 500 is reported as it is), up to maxCreateRounds times,
+//     and once one succeeds, step 3 runs one last time for an earlier
+//     attempt the server may have committed late.
+//
+// The records of steps 1-3 are shared by every client of the account in the
+// process, so two provider configurations (aliases) never take each other's
+// endpoints for orphans.
 //
 // So after the apply the server holds exactly the endpoints in state, each
-// with its secret. The one case this cannot tell apart: another client
-// creating an identical endpoint (same url, description, events and active)
-// in the moments between our baseline list and our recovery.
+// with its secret. What this cannot tell apart: another program creating an
+// identical endpoint (same url, description, events and active) in the
+// moments between our baseline list and our recovery; and an attempt the
+// server commits even later than the last look.
 func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) (*Endpoint, error) {
 	if err := c.ensureBaseline(ctx); err != nil {
 		return nil, err
 	}
 	key := fingerprint(req)
 	var lastErr error
+	firstSince := c.snapshots.lastObservation()
 	for range maxCreateRounds {
 		since := c.snapshots.lastObservation()
-		lock := c.creates.get(key)
+		lock := c.snapshots.creates.get(key)
 		lock.RLock()
 		created, err := c.createOnce(ctx, req)
 		lock.RUnlock()
 		if err == nil {
+			if lastErr != nil {
+				// An earlier attempt's endpoint may have been committed
+				// after the recovery looked (a gateway timed out while the
+				// server was still working): look once more.
+				if recErr := c.removeOrphans(ctx, key, req, firstSince); recErr != nil {
+					return nil, fmt.Errorf("the endpoint was created, but removing an endpoint an earlier "+
+						"attempt may have left failed: %w", recErr)
+				}
+			}
 			return created, nil
 		}
-		if apiErr, ok := AsError(err); !ok || !apiErr.MayHaveCommitted {
+		apiErr, ok := AsError(err)
+		if !ok || !apiErr.MayHaveCommitted {
 			return nil, err
 		}
 		lastErr = err
@@ -66,7 +85,7 @@ func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) 
 			return nil, fmt.Errorf("%w; the create may have registered an endpoint without its secret, and "+
 				"removing it failed: %v", err, recErr)
 		}
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || !resendable(apiErr) {
 			return nil, err
 		}
 	}
@@ -93,7 +112,7 @@ func (c *Client) ensureBaseline(ctx context.Context) error {
 // registered. It uses a context of its own so that a cancelled apply still
 // cleans up, within a bound.
 func (c *Client) removeOrphans(ctx context.Context, key string, req CreateEndpointRequest, since uint64) error {
-	lock := c.creates.get(key)
+	lock := c.snapshots.creates.get(key)
 	lock.Lock()
 	defer lock.Unlock()
 

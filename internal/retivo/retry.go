@@ -4,32 +4,36 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"net"
 	"net/http"
 	"net/url"
 	"syscall"
 )
 
-type createKey struct{}
+type unsafeKey struct{}
 
-// withCreate marks a request as a create, which must not be sent twice
-// blindly: if it may have reached the server, resending it could register a
-// second endpoint.
-func withCreate(ctx context.Context) context.Context {
-	return context.WithValue(ctx, createKey{}, true)
+// withNoBlindResend marks a request that must not be sent twice blindly: a
+// create (a second one could register a second endpoint) and the test call
+// (a second one sends a second test event). Once such a request may have
+// reached the server it is not retried; CreateEndpoint recovers instead.
+func withNoBlindResend(ctx context.Context) context.Context {
+	return context.WithValue(ctx, unsafeKey{}, true)
 }
 
-func isCreate(ctx context.Context) bool {
-	v, _ := ctx.Value(createKey{}).(bool)
+func noBlindResend(ctx context.Context) bool {
+	v, _ := ctx.Value(unsafeKey{}).(bool)
 	return v
 }
 
 // shouldRetry is the retry policy:
-//   - 429 and 503 mean the server did not do the work: retry any call.
-//   - 502 and 504 come from a gateway that may have forwarded the call: retry
-//     anything but a create, whose outcome is then unknown (see MayHaveCommitted).
-//   - A refused connection never reached the server: retry any call.
+//   - 429, and 503 with Retry-After, mean the server did not do the work:
+//     retry any call.
+//   - 502, 504 and 503 without Retry-After may come from a gateway that
+//     forwarded the call: retry only calls that are safe to repeat.
+//   - A connection that was never made (refused, no such host) never reached
+//     the server: retry any call.
 //   - Other transport failures (timeouts, resets) may have happened after the
-//     request was written: retry anything but a create.
+//     request was written: retry only calls that are safe to repeat.
 //   - Certificate errors, redirect loops and a cancelled context: never retry.
 func shouldRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctxErr := ctx.Err(); ctxErr != nil {
@@ -39,21 +43,54 @@ func shouldRetry(ctx context.Context, resp *http.Response, err error) (bool, err
 		if isPermanentTransportError(err) {
 			return false, err
 		}
-		return neverSent(err) || !isCreate(ctx), nil
+		return neverSent(err) || !noBlindResend(ctx), nil
 	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
 		return true, nil
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		return !isCreate(ctx), nil
+	case resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "":
+		return true, nil
+	case resp.StatusCode == http.StatusBadGateway, resp.StatusCode == http.StatusServiceUnavailable,
+		resp.StatusCode == http.StatusGatewayTimeout:
+		return !noBlindResend(ctx), nil
 	}
 	return false, nil
 }
 
 // neverSent reports whether a transport error proves the request never
-// reached the server.
+// reached the server: the connection was refused or never dialled.
 func neverSent(err error) bool {
-	return errors.Is(err, syscall.ECONNREFUSED)
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &dnsErr):
+		return true
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		return true
+	}
+	return false
+}
+
+// mayHaveCommitted reports whether an error answer leaves the outcome of a
+// create unknown: a 5xx may come after the endpoint was stored (or from a
+// gateway that forwarded the call), unless it is a 503 with Retry-After,
+// which says the work was not done.
+func mayHaveCommitted(resp *http.Response) bool {
+	if resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "" {
+		return false
+	}
+	return resp.StatusCode >= 500
+}
+
+// resendable reports whether a create whose outcome was unknown may be sent
+// again once its possible orphans are removed: yes after a transport failure
+// or a gateway error, no after a plain 500, which is reported as it is.
+func resendable(apiErr *Error) bool {
+	switch apiErr.StatusCode {
+	case 0, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }
 
 func isPermanentTransportError(err error) bool {

@@ -2,6 +2,7 @@ package retivo
 
 import (
 	"context"
+	"crypto/sha256"
 	"strconv"
 	"sync"
 	"time"
@@ -11,6 +12,9 @@ import (
 
 // DefaultSnapshotMaxAge bounds how long a list snapshot is served.
 const DefaultSnapshotMaxAge = 30 * time.Second
+
+// flightTimeout bounds one shared list call, retries included.
+const flightTimeout = 5 * time.Minute
 
 // The API has no "get one endpoint" call, so reading N endpoints naively costs
 // N list calls of N objects each. The snapshot makes it one list call per
@@ -41,6 +45,7 @@ type snapshotCache struct {
 	firstSeen    map[string]uint64
 	registered   map[string]struct{}
 	listed       bool // a list has completed in this process
+	creates      createLocks
 }
 
 // Snapshot is the account's endpoints at one moment.
@@ -68,6 +73,29 @@ func newSnapshot(endpoints []Endpoint, gen uint64, at time.Time) *Snapshot {
 	return &Snapshot{Endpoints: endpoints, byID: byID, fetchedAt: at, gen: gen}
 }
 
+// accounts holds one cache per account (base URL and API key) for the whole
+// process, so that two provider configurations (aliases) of one account
+// share what they know: which endpoints they registered, which creates are
+// in flight, and the write generation. A new client starts with no snapshot,
+// so a new Terraform command never sees an older command's list.
+var accounts = struct {
+	sync.Mutex
+	caches map[[32]byte]*snapshotCache
+}{caches: map[[32]byte]*snapshotCache{}}
+
+func accountCache(baseURL, apiKey string, maxAge time.Duration) *snapshotCache {
+	key := sha256.Sum256([]byte(baseURL + "\x00" + apiKey))
+	accounts.Lock()
+	defer accounts.Unlock()
+	c, ok := accounts.caches[key]
+	if !ok {
+		c = newSnapshotCache(maxAge)
+		accounts.caches[key] = c
+	}
+	c.wrote() // drop any snapshot an earlier client of this account left
+	return c
+}
+
 func newSnapshotCache(maxAge time.Duration) *snapshotCache {
 	if maxAge <= 0 {
 		maxAge = DefaultSnapshotMaxAge
@@ -93,29 +121,25 @@ func (c *snapshotCache) created(id string) {
 	c.registered[id] = struct{}{}
 }
 
-// observation starts a list observation and returns its number.
-func (c *snapshotCache) observation() uint64 {
+// seen records the ids a completed list answer returned, under the next
+// observation number. Numbering at completion matters: a list that started
+// before a create but was answered after it may include the create's
+// endpoint, so it must not count as having seen it "before".
+func (c *snapshotCache) seen(endpoints []Endpoint) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.observations++
-	return c.observations
-}
-
-// seen records the ids a list observation returned.
-func (c *snapshotCache) seen(observation uint64, endpoints []Endpoint) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.listed = true
 	for _, e := range endpoints {
-		if first, ok := c.firstSeen[e.ID]; !ok || observation < first {
-			c.firstSeen[e.ID] = observation
+		if _, ok := c.firstSeen[e.ID]; !ok {
+			c.firstSeen[e.ID] = c.observations
 		}
 	}
 }
 
 // mayBeOrphanOf reports whether id may be an endpoint registered by a create
-// that started after observation `since`: this process did not register it
-// itself, and no list started before that create saw it.
+// sent after observation `since`: this process did not register it itself,
+// and no list answered before that create was sent saw it.
 func (c *snapshotCache) mayBeOrphanOf(id string, since uint64) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -143,7 +167,7 @@ func (c *snapshotCache) store(s *Snapshot) {
 	}
 }
 
-// lastObservation is the number of the latest list observation started.
+// lastObservation is the number of the latest completed list observation.
 func (c *snapshotCache) lastObservation() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -166,8 +190,11 @@ func (c *Client) Endpoints(ctx context.Context) (*Snapshot, error) {
 	_, gen := c.snapshots.fresh(time.Now())
 	ch := c.snapshots.flight.DoChan(strconv.FormatUint(gen, 10), func() (any, error) {
 		// The flight outlives any one caller: a caller that gives up must not
-		// cancel the list for the others.
-		endpoints, err := c.ListEndpoints(context.WithoutCancel(ctx))
+		// cancel the list for the others. It has a deadline of its own so
+		// that a stalled call cannot hold every later reader.
+		flightCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flightTimeout)
+		defer cancel()
+		endpoints, err := c.ListEndpoints(flightCtx)
 		if err != nil {
 			return nil, err
 		}
