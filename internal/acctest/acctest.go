@@ -21,9 +21,6 @@ import (
 // APIKey is the key every test server accepts.
 const APIKey = "rt_test_acceptance_0123456789abcdef"
 
-// ProviderAddress is the provider's registry address.
-const ProviderAddress = "registry.terraform.io/retivo/retivo"
-
 // ProtoV6ProviderFactories serve the provider in-process for terraform-plugin-testing.
 var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"retivo": providerserver.NewProtocol6WithError(provider.New("test")()),

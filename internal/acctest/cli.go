@@ -10,13 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/go-hclog"
-	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/go-version"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
-	"github.com/retivo/terraform-provider-retivo/internal/provider"
+	"github.com/retivo/terraform-provider-retivo/internal/tfcli"
 )
 
 // RequiredProviders names the provider's source, as every configuration
@@ -106,48 +103,23 @@ func lookTerraform() (string, error) {
 	return exec.LookPath("terraform")
 }
 
-// serveProvider serves a fresh provider in debug mode and returns the
-// TF_REATTACH_PROVIDERS value that points Terraform at it.
+// serveProvider serves a fresh provider in debug mode until the test ends
+// and returns the TF_REATTACH_PROVIDERS value that points Terraform at it.
 func serveProvider(t *testing.T) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	configs := make(chan *plugin.ReattachConfig, 1)
-	closed := make(chan struct{})
-	go func() {
-		err := tf6server.Serve(ProviderAddress, providerserver.NewProtocol6(provider.New("test")()),
-			tf6server.WithDebug(ctx, configs, closed),
-			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
-			tf6server.WithoutLogStderrOverride(),
-			// Provider logs follow TF_LOG like terraform-plugin-testing's do,
-			// instead of going to stderr unconditionally.
-			tf6server.WithLoggingSink(t),
-		)
-		if err != nil {
-			t.Errorf("serving the provider: %v", err)
-		}
-	}()
-	var rc *plugin.ReattachConfig
-	select {
-	case rc = <-configs:
-	case <-closed:
-		t.Fatal("the provider server stopped before it started")
+	// Provider logs follow TF_LOG like terraform-plugin-testing's do, instead
+	// of going to stderr unconditionally.
+	reattach, closed, err := tfcli.Serve(ctx, tf6server.WithLoggingSink(t))
+	if err != nil {
+		cancel()
+		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		cancel()
 		<-closed
 	})
-	info := map[string]any{ProviderAddress: map[string]any{
-		"Protocol":        string(rc.Protocol),
-		"ProtocolVersion": rc.ProtocolVersion,
-		"Pid":             rc.Pid,
-		"Test":            rc.Test,
-		"Addr":            map[string]string{"Network": rc.Addr.Network(), "String": rc.Addr.String()},
-	}}
-	data, err := json.Marshal(info)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(data)
+	return reattach
 }
 
 // TerraformVersion is the version of the Terraform CLI the tests run.

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
+	"github.com/retivo/terraform-provider-retivo/internal/tfcli"
 )
 
 const benchKey = "rt_test_bench_0123456789abcdef"
@@ -266,20 +267,7 @@ func readStatusKiB(pid int, key string) int64 {
 }
 
 func terraformEnv(work, bin, baseURL string) ([]string, error) {
-	rc := filepath.Join(work, "terraform.rc")
-	config := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/retivo/retivo\" = %q\n  }\n  direct {}\n}\n", bin)
-	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
-		return nil, err
-	}
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if !strings.HasPrefix(name, "TF_") && !strings.HasPrefix(name, "RETIVO_") {
-			env = append(env, kv)
-		}
-	}
-	return append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"RETIVO_API_KEY="+benchKey, "RETIVO_BASE_URL="+baseURL), nil
+	return tfcli.DevOverridesEnv(work, bin, "TF_IN_AUTOMATION=1", "RETIVO_API_KEY="+benchKey, "RETIVO_BASE_URL="+baseURL)
 }
 
 func writeConfig(work, name, config string) (string, error) {

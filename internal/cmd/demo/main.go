@@ -21,11 +21,11 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
+	"github.com/retivo/terraform-provider-retivo/internal/tfcli"
 )
 
 const demoKey = "rt_test_demo_0123456789abcdef"
@@ -154,33 +154,14 @@ func newTerraform(work, repo, providerDir, baseURL, receiverURL string) (*terraf
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), source, 0o600); err != nil {
 		return nil, err
 	}
-	cliConfig := filepath.Join(work, "terraform.rc")
-	rc := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/retivo/retivo" = %q
-  }
-  direct {}
-}
-`, providerDir)
-	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
-		return nil, err
-	}
-	env := []string{}
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		switch name {
-		case "TF_CLI_CONFIG_FILE", "TF_REATTACH_PROVIDERS", "RETIVO_API_KEY", "RETIVO_BASE_URL", "TF_LOG", "TF_LOG_PATH":
-			continue
-		}
-		env = append(env, kv)
-	}
-	env = append(env,
-		"TF_CLI_CONFIG_FILE="+cliConfig,
-		"CHECKPOINT_DISABLE=1",
+	env, err := tfcli.DevOverridesEnv(work, providerDir,
 		"RETIVO_API_KEY="+demoKey,
 		"RETIVO_BASE_URL="+baseURL,
 		"TF_VAR_receiver_url="+receiverURL+"/receiver",
 	)
+	if err != nil {
+		return nil, err
+	}
 	return &terraform{dir: dir, env: env}, nil
 }
 

@@ -18,19 +18,17 @@ import (
 	"os/exec"
 	"path/filepath"
 
-	"github.com/hashicorp/go-hclog"
-	"github.com/hashicorp/go-plugin"
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/retivo/terraform-provider-retivo/internal/provider"
+	"github.com/retivo/terraform-provider-retivo/internal/tfcli"
 )
 
-const address = "registry.terraform.io/retivo/retivo"
+const address = tfcli.ProviderAddress
 
 func main() {
 	out := flag.String("o", "", "file to write the schema JSON to")
@@ -52,7 +50,7 @@ func run(out string) error {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	reattach, closed, err := serve(ctx)
+	reattach, closed, err := tfcli.Serve(ctx)
 	if err != nil {
 		return err
 	}
@@ -76,31 +74,6 @@ func run(out string) error {
 		return err
 	}
 	return os.WriteFile(out, data, 0o600)
-}
-
-// serve runs the provider in this process in debug mode and returns the
-// TF_REATTACH_PROVIDERS value for it.
-func serve(ctx context.Context) (string, <-chan struct{}, error) {
-	configs := make(chan *plugin.ReattachConfig, 1)
-	closed := make(chan struct{})
-	errs := make(chan error, 1)
-	go func() {
-		errs <- tf6server.Serve(address, providerserver.NewProtocol6(provider.New("docs")()),
-			tf6server.WithDebug(ctx, configs, closed),
-			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
-			tf6server.WithoutLogStderrOverride())
-	}()
-	select {
-	case rc := <-configs:
-		info := map[string]any{address: map[string]any{
-			"Protocol": string(rc.Protocol), "ProtocolVersion": rc.ProtocolVersion, "Pid": rc.Pid, "Test": rc.Test,
-			"Addr": map[string]string{"Network": rc.Addr.Network(), "String": rc.Addr.String()},
-		}}
-		data, err := json.Marshal(info)
-		return string(data), closed, err
-	case err := <-errs:
-		return "", nil, fmt.Errorf("serving the provider: %v", err)
-	}
 }
 
 // terraformSchemas runs terraform providers schema -json against the

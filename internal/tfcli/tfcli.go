@@ -1,0 +1,80 @@
+// Package tfcli holds what the tools that drive the Terraform CLI against
+// this provider share: serving the provider in-process for
+// TF_REATTACH_PROVIDERS, and a private CLI configuration whose dev_overrides
+// point at a build. The acceptance-test helpers, the demo, the benchmark and
+// the docs schema generator use it; the provider itself does not.
+package tfcli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+
+	"github.com/retivo/terraform-provider-retivo/internal/provider"
+)
+
+// ProviderAddress is the provider's registry address.
+const ProviderAddress = "registry.terraform.io/retivo/retivo"
+
+// Serve runs the provider in this process in debug mode until ctx ends. It
+// returns the TF_REATTACH_PROVIDERS value that points Terraform at it, and a
+// channel closed once the server has stopped.
+func Serve(ctx context.Context, opts ...tf6server.ServeOpt) (string, <-chan struct{}, error) {
+	configs := make(chan *plugin.ReattachConfig, 1)
+	closed := make(chan struct{})
+	errs := make(chan error, 1)
+	opts = append([]tf6server.ServeOpt{
+		tf6server.WithDebug(ctx, configs, closed),
+		tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
+		tf6server.WithoutLogStderrOverride(),
+	}, opts...)
+	go func() {
+		errs <- tf6server.Serve(ProviderAddress, providerserver.NewProtocol6(provider.New("dev")()), opts...)
+	}()
+	select {
+	case rc := <-configs:
+		info := map[string]any{ProviderAddress: map[string]any{
+			"Protocol": string(rc.Protocol), "ProtocolVersion": rc.ProtocolVersion, "Pid": rc.Pid, "Test": rc.Test,
+			"Addr": map[string]string{"Network": rc.Addr.Network(), "String": rc.Addr.String()},
+		}}
+		data, err := json.Marshal(info)
+		return string(data), closed, err
+	case err := <-errs:
+		if err == nil {
+			err = errors.New("stopped before it started")
+		}
+		return "", nil, fmt.Errorf("serving the provider: %w", err)
+	}
+}
+
+// DevOverridesEnv writes a CLI configuration into dir whose dev_overrides
+// point at the provider binary in providerDir, and returns the environment
+// for terraform: this process's, without any TF_* or RETIVO_* variable (the
+// user's own CLI config, logging and credentials stay out), plus the new CLI
+// config, CHECKPOINT_DISABLE and extra.
+func DevOverridesEnv(dir, providerDir string, extra ...string) ([]string, error) {
+	rc := filepath.Join(dir, "terraform.rc")
+	config := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
+		ProviderAddress, providerDir)
+	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
+		return nil, err
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, "TF_") && !strings.HasPrefix(name, "RETIVO_") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1")
+	return append(env, extra...), nil
+}
