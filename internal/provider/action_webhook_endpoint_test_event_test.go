@@ -24,10 +24,6 @@ func TestAccWebhookEndpointTestAction_afterCreate(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: env.Config(`
-resource "terraform_data" "receiver" {
-  input = "` + env.ReceiverURL + `/action"
-}
-
 action "retivo_webhook_endpoint_test" "check" {
   config {
     endpoint_id = retivo_webhook_endpoint.test.id
@@ -35,7 +31,7 @@ action "retivo_webhook_endpoint_test" "check" {
 }
 
 resource "retivo_webhook_endpoint" "test" {
-  url = terraform_data.receiver.output
+  url = "` + env.ReceiverURL + `/action"
 
   lifecycle {
     action_trigger {
