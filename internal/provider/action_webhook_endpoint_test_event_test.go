@@ -2,6 +2,9 @@ package provider_test
 
 import (
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -50,4 +53,70 @@ resource "retivo_webhook_endpoint" "test" {
 			},
 		},
 	})
+}
+
+// Through the protocol, as Terraform 1.12+/1.14+ calls it (see protocol_test.go).
+func TestWebhookEndpointTestAction_protocol(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	healthy := env.Server.InsertEndpoint(localserver.Endpoint{URL: env.ReceiverURL + "/ok", Active: true})
+	broken := env.Server.InsertEndpoint(localserver.Endpoint{URL: env.ReceiverURL + "/broken?status=500", Active: true})
+	h := newProtocolHarness(t, env)
+	actionTypeSchema := h.schema.ActionSchemas[actionType].Schema.ValueType()
+
+	invoke := func(id string, reportOnly bool) (progress []string, diags []*tfprotov6.Diagnostic) {
+		t.Helper()
+		config := h.value(actionTypeSchema, map[string]tftypes.Value{
+			"endpoint_id": tftypes.NewValue(tftypes.String, id),
+			"report_only": tftypes.NewValue(tftypes.Bool, reportOnly),
+		})
+		validated, err := h.server.ValidateActionConfig(h.ctx, &tfprotov6.ValidateActionConfigRequest{ActionType: actionType, Config: config})
+		h.check("ValidateActionConfig", err, validated.Diagnostics)
+		planned, err := h.server.PlanAction(h.ctx, &tfprotov6.PlanActionRequest{ActionType: actionType, Config: config})
+		h.check("PlanAction", err, planned.Diagnostics)
+		if n := env.Server.Count(localserver.RouteTest); n != int64(len(env.Receiver.Deliveries())) {
+			t.Fatalf("test calls and deliveries disagree")
+		}
+		stream, err := h.server.InvokeAction(h.ctx, &tfprotov6.InvokeActionRequest{ActionType: actionType, Config: config})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for event := range stream.Events {
+			switch e := event.Type.(type) {
+			case tfprotov6.ProgressInvokeActionEventType:
+				progress = append(progress, e.Message)
+			case tfprotov6.CompletedInvokeActionEventType:
+				diags = e.Diagnostics
+			}
+		}
+		return progress, diags
+	}
+
+	before := len(env.Receiver.Deliveries())
+	progress, diags := invoke(healthy.ID, false)
+	if len(diags) != 0 {
+		t.Errorf("healthy endpoint: diagnostics %v", diags)
+	}
+	if len(progress) != 2 || !strings.Contains(progress[1], "200") {
+		t.Errorf("progress %q", progress)
+	}
+	deliveries := env.Receiver.Deliveries()
+	if len(deliveries) != before+1 {
+		t.Fatalf("the action sent %d deliveries, want exactly 1", len(deliveries)-before)
+	}
+	if !localserver.VerifySignature(healthy.Secret, deliveries[len(deliveries)-1].Header.Get(localserver.SignatureHeader), deliveries[len(deliveries)-1].Body) {
+		t.Error("the delivery's signature does not verify")
+	}
+
+	_, diags = invoke(broken.ID, false)
+	if len(diags) != 1 || diags[0].Severity != tfprotov6.DiagnosticSeverityError || !strings.Contains(diags[0].Detail, "HTTP 500") {
+		t.Errorf("broken endpoint: want one error naming HTTP 500, got %+v", diags)
+	}
+	_, diags = invoke(broken.ID, true)
+	if len(diags) != 1 || diags[0].Severity != tfprotov6.DiagnosticSeverityWarning {
+		t.Errorf("broken endpoint, report_only: want one warning, got %+v", diags)
+	}
+	_, diags = invoke("we_missing", false)
+	if len(diags) != 1 || !strings.Contains(diags[0].Summary, "not found") {
+		t.Errorf("unknown id: want a not-found error, got %+v", diags)
+	}
 }

@@ -1,6 +1,10 @@
 package provider_test
 
 import (
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -48,4 +52,70 @@ list "retivo_webhook_endpoint" "paused" {
 			},
 		},
 	})
+}
+
+// Through the protocol, as Terraform 1.12+/1.14+ calls it (see protocol_test.go).
+func TestWebhookEndpointListResource_protocol(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	a := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://a.example/hook", Description: "orders", Active: true, SubscribedEvents: []string{"order.created"}})
+	b := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://b.example/hook", Active: false, SubscribedEvents: []string{"order.created"}})
+	c := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://c.example/hook", Active: true})
+	h := newProtocolHarness(t, env)
+	listType := h.schema.ListResourceSchemas[endpointType].ValueType()
+	identityType := h.identity.ValueType()
+	resourceType := h.schema.ResourceSchemas[endpointType].ValueType()
+
+	list := func(filter map[string]tftypes.Value, includeResource bool, limit int64) []tfprotov6.ListResourceResult {
+		t.Helper()
+		config := h.value(listType, filter)
+		validated, err := h.server.ValidateListResourceConfig(h.ctx, &tfprotov6.ValidateListResourceConfigRequest{TypeName: endpointType, Config: config})
+		h.check("ValidateListResourceConfig", err, validated.Diagnostics)
+		stream, err := h.server.ListResource(h.ctx, &tfprotov6.ListResourceRequest{
+			TypeName: endpointType, Config: config, IncludeResource: includeResource, Limit: limit,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var results []tfprotov6.ListResourceResult
+		for r := range stream.Results {
+			h.check("ListResource result", nil, r.Diagnostics)
+			results = append(results, r)
+		}
+		return results
+	}
+	ids := func(results []tfprotov6.ListResourceResult) []string {
+		var out []string
+		for _, r := range results {
+			out = append(out, str(t, h.decode(identityType, r.Identity.IdentityData)["id"]))
+		}
+		return out
+	}
+	sorted := func(s ...string) []string { slices.Sort(s); return s }
+
+	if got, want := ids(list(nil, false, 100)), sorted(a.ID, b.ID, c.ID); !slices.Equal(got, want) {
+		t.Errorf("all: %v, want %v", got, want)
+	}
+	active := map[string]tftypes.Value{"active": tftypes.NewValue(tftypes.Bool, true)}
+	if got, want := ids(list(active, false, 100)), sorted(a.ID, c.ID); !slices.Equal(got, want) {
+		t.Errorf("active: %v, want %v", got, want)
+	}
+	orders := map[string]tftypes.Value{"subscribed_event": tftypes.NewValue(tftypes.String, "order.created")}
+	if got, want := ids(list(orders, false, 100)), sorted(a.ID, b.ID); !slices.Equal(got, want) {
+		t.Errorf("order.created: %v, want %v", got, want)
+	}
+	if got := list(nil, false, 2); len(got) != 2 {
+		t.Errorf("limit 2 gave %d results", len(got))
+	}
+
+	withResource := list(map[string]tftypes.Value{"url_contains": tftypes.NewValue(tftypes.String, "a.example")}, true, 100)
+	if len(withResource) != 1 || withResource[0].Resource == nil {
+		t.Fatalf("url_contains a.example: %d results", len(withResource))
+	}
+	if !strings.Contains(withResource[0].DisplayName, "orders") {
+		t.Errorf("display name %q", withResource[0].DisplayName)
+	}
+	attrs := h.decode(resourceType, withResource[0].Resource)
+	if str(t, attrs["url"]) != a.URL || str(t, attrs["description"]) != "orders" || !attrs["secret"].IsNull() {
+		t.Errorf("listed resource attributes %v", attrs)
+	}
 }

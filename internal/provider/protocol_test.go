@@ -8,7 +8,6 @@ package provider_test
 import (
 	"context"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -16,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/retivo/terraform-provider-retivo/internal/acctest"
-	"github.com/retivo/terraform-provider-retivo/internal/localserver"
 	"github.com/retivo/terraform-provider-retivo/internal/provider"
 )
 
@@ -167,177 +165,5 @@ func TestProtocol_schemas(t *testing.T) {
 	}
 	if id := h.identity.IdentityAttributes[0]; id.Name != "id" || !id.RequiredForImport || !id.Type.Equal(tftypes.String) {
 		t.Errorf("identity attribute %+v", id)
-	}
-}
-
-func TestProtocol_importByIdentity(t *testing.T) {
-	env := acctest.NewEnv(t, localserver.Options{})
-	stored := env.Server.InsertEndpoint(localserver.Endpoint{
-		URL: "https://made.elsewhere.example/hook", Description: "dashboard", Active: true,
-		SubscribedEvents: []string{"order.created"},
-	})
-	h := newProtocolHarness(t, env)
-	identityType := h.identity.ValueType()
-	resourceType := h.schema.ResourceSchemas[endpointType].ValueType()
-
-	imported, err := h.server.ImportResourceState(h.ctx, &tfprotov6.ImportResourceStateRequest{
-		TypeName: endpointType,
-		Identity: &tfprotov6.ResourceIdentityData{IdentityData: h.value(identityType, map[string]tftypes.Value{
-			"id": tftypes.NewValue(tftypes.String, stored.ID),
-		})},
-	})
-	h.check("ImportResourceState", err, imported.Diagnostics)
-	if len(imported.ImportedResources) != 1 {
-		t.Fatalf("%d imported resources", len(imported.ImportedResources))
-	}
-	ir := imported.ImportedResources[0]
-
-	read, err := h.server.ReadResource(h.ctx, &tfprotov6.ReadResourceRequest{
-		TypeName: endpointType, CurrentState: ir.State, CurrentIdentity: ir.Identity, Private: ir.Private,
-	})
-	h.check("ReadResource", err, read.Diagnostics)
-	state := h.decode(resourceType, read.NewState)
-	if got := str(t, state["url"]); got != stored.URL {
-		t.Errorf("url %q after import, want %q", got, stored.URL)
-	}
-	if !state["secret"].IsNull() {
-		t.Error("an imported endpoint must have a null secret")
-	}
-	if read.NewIdentity == nil {
-		t.Fatal("no identity after the read")
-	}
-	identity := h.decode(identityType, read.NewIdentity.IdentityData)
-	if got := str(t, identity["id"]); got != stored.ID {
-		t.Errorf("identity id %q, want %q", got, stored.ID)
-	}
-}
-
-func TestProtocol_listResource(t *testing.T) {
-	env := acctest.NewEnv(t, localserver.Options{})
-	a := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://a.example/hook", Description: "orders", Active: true, SubscribedEvents: []string{"order.created"}})
-	b := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://b.example/hook", Active: false, SubscribedEvents: []string{"order.created"}})
-	c := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://c.example/hook", Active: true})
-	h := newProtocolHarness(t, env)
-	listType := h.schema.ListResourceSchemas[endpointType].ValueType()
-	identityType := h.identity.ValueType()
-	resourceType := h.schema.ResourceSchemas[endpointType].ValueType()
-
-	list := func(filter map[string]tftypes.Value, includeResource bool, limit int64) []tfprotov6.ListResourceResult {
-		t.Helper()
-		config := h.value(listType, filter)
-		validated, err := h.server.ValidateListResourceConfig(h.ctx, &tfprotov6.ValidateListResourceConfigRequest{TypeName: endpointType, Config: config})
-		h.check("ValidateListResourceConfig", err, validated.Diagnostics)
-		stream, err := h.server.ListResource(h.ctx, &tfprotov6.ListResourceRequest{
-			TypeName: endpointType, Config: config, IncludeResource: includeResource, Limit: limit,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var results []tfprotov6.ListResourceResult
-		for r := range stream.Results {
-			h.check("ListResource result", nil, r.Diagnostics)
-			results = append(results, r)
-		}
-		return results
-	}
-	ids := func(results []tfprotov6.ListResourceResult) []string {
-		var out []string
-		for _, r := range results {
-			out = append(out, str(t, h.decode(identityType, r.Identity.IdentityData)["id"]))
-		}
-		return out
-	}
-	sorted := func(s ...string) []string { slices.Sort(s); return s }
-
-	if got, want := ids(list(nil, false, 100)), sorted(a.ID, b.ID, c.ID); !slices.Equal(got, want) {
-		t.Errorf("all: %v, want %v", got, want)
-	}
-	active := map[string]tftypes.Value{"active": tftypes.NewValue(tftypes.Bool, true)}
-	if got, want := ids(list(active, false, 100)), sorted(a.ID, c.ID); !slices.Equal(got, want) {
-		t.Errorf("active: %v, want %v", got, want)
-	}
-	orders := map[string]tftypes.Value{"subscribed_event": tftypes.NewValue(tftypes.String, "order.created")}
-	if got, want := ids(list(orders, false, 100)), sorted(a.ID, b.ID); !slices.Equal(got, want) {
-		t.Errorf("order.created: %v, want %v", got, want)
-	}
-	if got := list(nil, false, 2); len(got) != 2 {
-		t.Errorf("limit 2 gave %d results", len(got))
-	}
-
-	withResource := list(map[string]tftypes.Value{"url_contains": tftypes.NewValue(tftypes.String, "a.example")}, true, 100)
-	if len(withResource) != 1 || withResource[0].Resource == nil {
-		t.Fatalf("url_contains a.example: %d results", len(withResource))
-	}
-	if !strings.Contains(withResource[0].DisplayName, "orders") {
-		t.Errorf("display name %q", withResource[0].DisplayName)
-	}
-	attrs := h.decode(resourceType, withResource[0].Resource)
-	if str(t, attrs["url"]) != a.URL || str(t, attrs["description"]) != "orders" || !attrs["secret"].IsNull() {
-		t.Errorf("listed resource attributes %v", attrs)
-	}
-}
-
-func TestProtocol_action(t *testing.T) {
-	env := acctest.NewEnv(t, localserver.Options{})
-	healthy := env.Server.InsertEndpoint(localserver.Endpoint{URL: env.ReceiverURL + "/ok", Active: true})
-	broken := env.Server.InsertEndpoint(localserver.Endpoint{URL: env.ReceiverURL + "/broken?status=500", Active: true})
-	h := newProtocolHarness(t, env)
-	actionTypeSchema := h.schema.ActionSchemas[actionType].Schema.ValueType()
-
-	invoke := func(id string, reportOnly bool) (progress []string, diags []*tfprotov6.Diagnostic) {
-		t.Helper()
-		config := h.value(actionTypeSchema, map[string]tftypes.Value{
-			"endpoint_id": tftypes.NewValue(tftypes.String, id),
-			"report_only": tftypes.NewValue(tftypes.Bool, reportOnly),
-		})
-		validated, err := h.server.ValidateActionConfig(h.ctx, &tfprotov6.ValidateActionConfigRequest{ActionType: actionType, Config: config})
-		h.check("ValidateActionConfig", err, validated.Diagnostics)
-		planned, err := h.server.PlanAction(h.ctx, &tfprotov6.PlanActionRequest{ActionType: actionType, Config: config})
-		h.check("PlanAction", err, planned.Diagnostics)
-		if n := env.Server.Count(localserver.RouteTest); n != int64(len(env.Receiver.Deliveries())) {
-			t.Fatalf("test calls and deliveries disagree")
-		}
-		stream, err := h.server.InvokeAction(h.ctx, &tfprotov6.InvokeActionRequest{ActionType: actionType, Config: config})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for event := range stream.Events {
-			switch e := event.Type.(type) {
-			case tfprotov6.ProgressInvokeActionEventType:
-				progress = append(progress, e.Message)
-			case tfprotov6.CompletedInvokeActionEventType:
-				diags = e.Diagnostics
-			}
-		}
-		return progress, diags
-	}
-
-	before := len(env.Receiver.Deliveries())
-	progress, diags := invoke(healthy.ID, false)
-	if len(diags) != 0 {
-		t.Errorf("healthy endpoint: diagnostics %v", diags)
-	}
-	if len(progress) != 2 || !strings.Contains(progress[1], "200") {
-		t.Errorf("progress %q", progress)
-	}
-	deliveries := env.Receiver.Deliveries()
-	if len(deliveries) != before+1 {
-		t.Fatalf("the action sent %d deliveries, want exactly 1", len(deliveries)-before)
-	}
-	if !localserver.VerifySignature(healthy.Secret, deliveries[len(deliveries)-1].Header.Get(localserver.SignatureHeader), deliveries[len(deliveries)-1].Body) {
-		t.Error("the delivery's signature does not verify")
-	}
-
-	_, diags = invoke(broken.ID, false)
-	if len(diags) != 1 || diags[0].Severity != tfprotov6.DiagnosticSeverityError || !strings.Contains(diags[0].Detail, "HTTP 500") {
-		t.Errorf("broken endpoint: want one error naming HTTP 500, got %+v", diags)
-	}
-	_, diags = invoke(broken.ID, true)
-	if len(diags) != 1 || diags[0].Severity != tfprotov6.DiagnosticSeverityWarning {
-		t.Errorf("broken endpoint, report_only: want one warning, got %+v", diags)
-	}
-	_, diags = invoke("we_missing", false)
-	if len(diags) != 1 || !strings.Contains(diags[0].Summary, "not found") {
-		t.Errorf("unknown id: want a not-found error, got %+v", diags)
 	}
 }

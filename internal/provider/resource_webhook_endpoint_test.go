@@ -2,6 +2,8 @@ package provider_test
 
 import (
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -565,4 +567,47 @@ func TestAccWebhookEndpoint_importByIdentity(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Through the protocol, as Terraform 1.12+/1.14+ calls it (see protocol_test.go).
+func TestWebhookEndpoint_importByIdentityProtocol(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	stored := env.Server.InsertEndpoint(localserver.Endpoint{
+		URL: "https://made.elsewhere.example/hook", Description: "dashboard", Active: true,
+		SubscribedEvents: []string{"order.created"},
+	})
+	h := newProtocolHarness(t, env)
+	identityType := h.identity.ValueType()
+	resourceType := h.schema.ResourceSchemas[endpointType].ValueType()
+
+	imported, err := h.server.ImportResourceState(h.ctx, &tfprotov6.ImportResourceStateRequest{
+		TypeName: endpointType,
+		Identity: &tfprotov6.ResourceIdentityData{IdentityData: h.value(identityType, map[string]tftypes.Value{
+			"id": tftypes.NewValue(tftypes.String, stored.ID),
+		})},
+	})
+	h.check("ImportResourceState", err, imported.Diagnostics)
+	if len(imported.ImportedResources) != 1 {
+		t.Fatalf("%d imported resources", len(imported.ImportedResources))
+	}
+	ir := imported.ImportedResources[0]
+
+	read, err := h.server.ReadResource(h.ctx, &tfprotov6.ReadResourceRequest{
+		TypeName: endpointType, CurrentState: ir.State, CurrentIdentity: ir.Identity, Private: ir.Private,
+	})
+	h.check("ReadResource", err, read.Diagnostics)
+	state := h.decode(resourceType, read.NewState)
+	if got := str(t, state["url"]); got != stored.URL {
+		t.Errorf("url %q after import, want %q", got, stored.URL)
+	}
+	if !state["secret"].IsNull() {
+		t.Error("an imported endpoint must have a null secret")
+	}
+	if read.NewIdentity == nil {
+		t.Fatal("no identity after the read")
+	}
+	identity := h.decode(identityType, read.NewIdentity.IdentityData)
+	if got := str(t, identity["id"]); got != stored.ID {
+		t.Errorf("identity id %q, want %q", got, stored.ID)
+	}
 }
