@@ -46,7 +46,10 @@ func (a *webhookEndpointTestAction) Schema(_ context.Context, _ action.SchemaReq
 		MarkdownDescription: "Sends a signed test event to a webhook endpoint and fails when the delivery fails. " +
 			"Unlike the `test_webhook_endpoint` function, an action sends exactly one event each time it is " +
 			"invoked (by `terraform apply -invoke` or an `action_trigger`, for example after the endpoint is " +
-			"created or updated), never during `validate` or `plan`, and it uses the provider block's credentials.",
+			"created or updated), never during `validate` or `plan`, and it uses the provider block's credentials. " +
+			"When an `after_create` or `after_update` action fails, the endpoint change has already been made " +
+			"and stays in state; the apply ends with the error, and the action runs again only on the next " +
+			"create or update (or `terraform apply -invoke`).",
 		Attributes: map[string]actionschema.Attribute{
 			"endpoint_id": actionschema.StringAttribute{
 				MarkdownDescription: "The id of the endpoint to test, such as `retivo_webhook_endpoint.orders.id`.",
@@ -70,6 +73,11 @@ func (a *webhookEndpointTestAction) Invoke(ctx context.Context, req action.Invok
 	var config webhookEndpointTestActionModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if a.client == nil {
+		resp.Diagnostics.AddError("Provider not configured",
+			"The Retivo provider was not configured before the action ran; check the provider block.")
 		return
 	}
 	id := config.EndpointID.ValueString()

@@ -15,7 +15,7 @@ import (
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
 )
 
-// Actions need Terraform 1.14; TestProtocol_action covers the action on older
+// Actions need Terraform 1.14; TestWebhookEndpointTestAction_protocol covers the action on older
 // CLIs through the protocol.
 func TestAccWebhookEndpointTestAction_afterCreate(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})

@@ -2,11 +2,14 @@ package provider_test
 
 import (
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/retivo/terraform-provider-retivo/internal/acctest"
@@ -34,28 +37,63 @@ func TestAccExamples_validate(t *testing.T) {
 			if strings.Contains(dir, "/actions/") && tfVersion.LessThan(tfversion.Version1_14_0) {
 				t.Skipf("actions need Terraform 1.14; this is %s", tfVersion)
 			}
-			files := map[string]string{}
-			entries, err := os.ReadDir(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, e := range entries {
-				if e.Name() == "import-by-identity.tf" && tfVersion.LessThan(tfversion.Version1_12_0) {
-					t.Logf("leaving out %s: import by identity needs Terraform 1.12", e.Name())
-					continue
+			for _, files := range exampleConfigurations(t, dir, tfVersion) {
+				cli := acctest.NewCLIFiles(t, files)
+				if out, err := cli.Run("validate", "-no-color"); err != nil {
+					t.Errorf("terraform validate rejects %s (%v): %v\n%s", dir, keys(files), err, out)
 				}
-				if strings.HasSuffix(e.Name(), ".tf") {
-					data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-					if err != nil {
-						t.Fatal(err)
-					}
-					files[e.Name()] = string(data)
-				}
-			}
-			cli := acctest.NewCLIFiles(t, files)
-			if out, err := cli.Run("validate", "-no-color"); err != nil {
-				t.Errorf("terraform validate rejects %s: %v\n%s", dir, err, out)
 			}
 		})
 	}
+}
+
+// exampleConfigurations reads the .tf files of an example directory as the
+// configurations to validate: the files that are not import examples, once
+// with each import example (two import blocks for one resource would clash),
+// leaving out what this Terraform cannot read.
+func exampleConfigurations(t *testing.T, dir string, tfVersion *version.Version) []map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := map[string]string{}
+	var imports []string
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".tf") {
+			continue
+		}
+		if name == "import-by-identity.tf" && tfVersion.LessThan(tfversion.Version1_12_0) {
+			t.Logf("leaving out %s: import by identity needs Terraform 1.12", name)
+			continue
+		}
+		if strings.HasPrefix(name, "import") {
+			imports = append(imports, name)
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		base[name] = string(data)
+	}
+	if len(imports) == 0 {
+		return []map[string]string{base}
+	}
+	var configs []map[string]string
+	for _, name := range imports {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files := maps.Clone(base)
+		files[name] = string(data)
+		configs = append(configs, files)
+	}
+	return configs
+}
+
+func keys(m map[string]string) []string {
+	return slices.Sorted(maps.Keys(m))
 }

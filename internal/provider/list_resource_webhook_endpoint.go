@@ -69,6 +69,11 @@ func (l *webhookEndpointListResource) List(ctx context.Context, req list.ListReq
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
+	if l.client == nil {
+		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{diag.NewErrorDiagnostic(
+			"Provider not configured", "The Retivo provider was not configured before listing; check the provider block.")})
+		return
+	}
 	snapshot, err := l.client.Endpoints(ctx)
 	if err != nil {
 		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{apiErrorDiagnostic("list webhook endpoints", err)})

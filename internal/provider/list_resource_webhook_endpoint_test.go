@@ -15,7 +15,7 @@ import (
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
 )
 
-// terraform query needs Terraform 1.14; TestProtocol_listResource covers the
+// terraform query needs Terraform 1.14; TestWebhookEndpointListResource_protocol covers the
 // list resource on older CLIs through the protocol.
 func TestAccWebhookEndpointListResource_query(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})

@@ -219,9 +219,10 @@ func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	if !ok {
 		// Deleted outside Terraform: forget it, so the next plan recreates it.
-		resp.Diagnostics.AddWarning("Webhook endpoint no longer exists",
-			fmt.Sprintf("Webhook endpoint %s was not found on Retivo (deleted outside Terraform?); it has been "+
-				"removed from the state and will be created again on the next apply.", state.ID.ValueString()))
+		resp.Diagnostics.AddWarning("Webhook endpoint not found",
+			fmt.Sprintf("Webhook endpoint %s was not found on Retivo (deleted outside Terraform, or a wrong id "+
+				"or API key?). It has been removed from the state; while it stays in the configuration, the "+
+				"next apply creates a new one.", state.ID.ValueString()))
 		resp.State.RemoveResource(ctx)
 		// The framework wants an identity after every successful read, even
 		// one that removes the resource.
@@ -304,7 +305,7 @@ func (r *webhookEndpointResource) Delete(ctx context.Context, req resource.Delet
 // (Terraform 1.12+) an import block's identity. Read fills in the rest; the
 // secret cannot be read back, so it stays null.
 func (r *webhookEndpointResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID == "" && req.Identity == nil {
+	if req.ID == "" && (req.Identity == nil || req.Identity.Raw.IsFullyNull()) {
 		resp.Diagnostics.AddError("Missing endpoint id", "Import a webhook endpoint by its Retivo id, such as we_0123456789abcdef01234567.")
 		return
 	}

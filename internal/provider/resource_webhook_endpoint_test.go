@@ -540,7 +540,7 @@ func TestAccWebhookEndpoint_secretIsSensitiveInPlanOutput(t *testing.T) {
 	}
 }
 
-// Import by resource identity needs Terraform 1.12; TestProtocol_importByIdentity
+// Import by resource identity needs Terraform 1.12; TestWebhookEndpoint_importByIdentityProtocol
 // covers it on older CLIs through the protocol.
 func TestAccWebhookEndpoint_importByIdentity(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
@@ -609,5 +609,18 @@ func TestWebhookEndpoint_importByIdentityProtocol(t *testing.T) {
 	identity := h.decode(identityType, read.NewIdentity.IdentityData)
 	if got := str(t, identity["id"]); got != stored.ID {
 		t.Errorf("identity id %q, want %q", got, stored.ID)
+	}
+}
+
+// An import with neither an id nor an identity is refused with a clear
+// message, whatever the Terraform version sends for the missing identity.
+func TestWebhookEndpoint_importWithoutIDProtocol(t *testing.T) {
+	h := newProtocolHarness(t, nil)
+	resp, err := h.server.ImportResourceState(h.ctx, &tfprotov6.ImportResourceStateRequest{TypeName: endpointType})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Summary != "Missing endpoint id" {
+		t.Fatalf("want one 'Missing endpoint id' error, got %+v", resp.Diagnostics)
 	}
 }

@@ -16,7 +16,9 @@ resource "retivo_webhook_endpoint" "audit" {
 }
 
 # Rotate the signing secret by replacing the endpoint whenever the rotation
-# marker changes (or run: terraform apply -replace=retivo_webhook_endpoint.orders).
+# marker changes (or run: terraform apply -replace=retivo_webhook_endpoint.rotated).
+# create_before_destroy makes the new endpoint (and secret) exist before the
+# old one is deleted, so no event goes undelivered in between.
 resource "terraform_data" "orders_secret_rotation" {
   input = "2026-11"
 }
@@ -26,7 +28,8 @@ resource "retivo_webhook_endpoint" "rotated" {
   subscribed_events = ["order.created"]
 
   lifecycle {
-    replace_triggered_by = [terraform_data.orders_secret_rotation]
+    create_before_destroy = true
+    replace_triggered_by  = [terraform_data.orders_secret_rotation]
   }
 }
 
