@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
 	"github.com/retivo/terraform-provider-retivo/internal/provider"
@@ -44,7 +45,7 @@ type Env struct {
 // so the developer's own settings cannot leak into a test.
 func NewEnv(t *testing.T, opts localserver.Options) *Env {
 	t.Helper()
-	for _, name := range []string{provider.EnvAPIKey, provider.EnvBaseURL, provider.EnvMaxRetries, provider.EnvMaxRetryWait} {
+	for _, name := range provider.EnvVars {
 		t.Setenv(name, "")
 	}
 	if opts.APIKeys == nil {
@@ -119,4 +120,18 @@ func PreCheck(t *testing.T) {
 	if _, err := lookTerraform(); err != nil {
 		t.Fatalf("acceptance tests need the Terraform CLI on PATH: %v", err)
 	}
+}
+
+// Test runs an acceptance test case with what every test of this provider
+// shares filled in when the case leaves it empty: the Terraform CLI check and
+// the in-process provider.
+func Test(t *testing.T, c resource.TestCase) {
+	t.Helper()
+	if c.PreCheck == nil {
+		c.PreCheck = func() { PreCheck(t) }
+	}
+	if c.ProtoV6ProviderFactories == nil {
+		c.ProtoV6ProviderFactories = ProtoV6ProviderFactories
+	}
+	resource.Test(t, c)
 }

@@ -19,11 +19,9 @@ import (
 // CLIs through the protocol.
 func TestAccWebhookEndpointTestAction_afterCreate(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
-	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             env.CheckDestroyed,
+	acctest.Test(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		CheckDestroy:           env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: env.Config(`

@@ -18,9 +18,7 @@ func TestAccWebhookEndpointDataSource_basic(t *testing.T) {
 		URL: "https://elsewhere.example/hook", Description: "made in the dashboard",
 		SubscribedEvents: []string{"customer.created"}, Active: false,
 	})
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: env.Config(`
@@ -60,9 +58,7 @@ data "retivo_webhook_endpoint" "outside" {
 
 func TestAccWebhookEndpointDataSource_unknownID(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: env.Config(`

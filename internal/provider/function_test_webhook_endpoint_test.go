@@ -48,9 +48,7 @@ output "result" {
 
 func TestAccTestWebhookEndpointFunction_delivered(t *testing.T) {
 	env := functionEnv(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: functionConfig(env, env.ReceiverURL+"/orders",
@@ -83,9 +81,7 @@ func TestAccTestWebhookEndpointFunction_delivered(t *testing.T) {
 
 func TestAccTestWebhookEndpointFunction_receiverError(t *testing.T) {
 	env := functionEnv(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: functionConfig(env, env.ReceiverURL+"/broken?status=500",
@@ -100,9 +96,7 @@ func TestAccTestWebhookEndpointFunction_receiverError(t *testing.T) {
 
 func TestAccTestWebhookEndpointFunction_unreachable(t *testing.T) {
 	env := functionEnv(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				// Port 1 on loopback: nothing listens there.
@@ -118,9 +112,7 @@ func TestAccTestWebhookEndpointFunction_unreachable(t *testing.T) {
 
 func TestAccTestWebhookEndpointFunction_unknownID(t *testing.T) {
 	env := functionEnv(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: env.Config(`
@@ -138,9 +130,7 @@ func TestAccTestWebhookEndpointFunction_credentialsFromArgument(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{}) // no RETIVO_* variables
 	call := fmt.Sprintf(`provider::retivo::test_webhook_endpoint(retivo_webhook_endpoint.test.id, { api_key = %q, base_url = %q })`,
 		acctest.APIKey, env.BaseURL)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: functionConfig(env, env.ReceiverURL+"/arg", call),
@@ -185,9 +175,7 @@ func TestAccTestWebhookEndpointFunction_badCredentials(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(t)
 			}
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			acctest.Test(t, resource.TestCase{
 				Steps: []resource.TestStep{{
 					Config:      env.Config(`output "result" { value = ` + tc.call + ` }`),
 					ExpectError: tc.want,
@@ -241,9 +229,7 @@ check "webhook_delivers" {
 // makes no request during plan.
 func TestAccTestWebhookEndpointFunction_noCallWhileIDUnknown(t *testing.T) {
 	env := functionEnv(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: functionConfig(env, env.ReceiverURL+"/later",

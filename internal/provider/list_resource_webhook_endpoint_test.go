@@ -21,10 +21,8 @@ func TestAccWebhookEndpointListResource_query(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
 	env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://made.elsewhere.example/hook", Active: false,
 		SubscribedEvents: []string{"order.created"}})
-	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+	acctest.Test(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		Steps: []resource.TestStep{
 			{
 				Config: endpointConfig(env, `

@@ -33,6 +33,9 @@ const (
 	EnvMaxRetryWait = "RETIVO_MAX_RETRY_WAIT"
 )
 
+// EnvVars are all the environment variables the provider reads.
+var EnvVars = []string{EnvAPIKey, EnvBaseURL, EnvMaxRetries, EnvMaxRetryWait}
+
 var (
 	_ provider.Provider                  = (*retivoProvider)(nil)
 	_ provider.ProviderWithFunctions     = (*retivoProvider)(nil)

@@ -57,7 +57,7 @@ type unknown struct{}
 var unknownValue = unknown{}
 
 func clearEnv(t *testing.T) {
-	for _, name := range []string{EnvAPIKey, EnvBaseURL, EnvMaxRetries, EnvMaxRetryWait} {
+	for _, name := range EnvVars {
 		t.Setenv(name, "")
 	}
 }

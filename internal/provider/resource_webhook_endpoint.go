@@ -325,12 +325,12 @@ func createRequest(ctx context.Context, plan webhookEndpointResourceModel) (reti
 // updateRequest sends every managed field, cleared ones as explicit empty
 // values, so the result is the plan whether the server merges or replaces.
 func updateRequest(ctx context.Context, plan webhookEndpointResourceModel) (retivo.UpdateEndpointRequest, diag.Diagnostics) {
-	events, diags := eventNames(ctx, plan.SubscribedEvents)
+	fields, diags := createRequest(ctx, plan)
 	return retivo.UpdateEndpointRequest{
-		URL:              retivo.String(plan.URL.ValueString()),
-		Description:      retivo.String(plan.Description.ValueString()),
-		SubscribedEvents: retivo.Strings(events),
-		Active:           retivo.Bool(plan.Active.ValueBool()),
+		URL:              &fields.URL,
+		Description:      fields.Description,
+		SubscribedEvents: fields.SubscribedEvents,
+		Active:           fields.Active,
 	}, diags
 }
 

@@ -39,10 +39,8 @@ func TestAccWebhookEndpoint_rateLimitedEveryThirdRequest(t *testing.T) {
 	env.Server.AddFault(localserver.Fault{Every: 3, Status: 429, RetryAfter: "1",
 		Body: `{"error": "rate limit exceeded, retry later"}`})
 	start := time.Now()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             env.CheckDestroyed,
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: manyEndpoints(env, 12),
@@ -67,10 +65,8 @@ func TestAccWebhookEndpoint_unavailableOnFirstAttempt(t *testing.T) {
 	env.Server.AddFault(localserver.Fault{FirstAttempt: true, Status: 503})
 	config := manyEndpoints(env, 5)
 	start := time.Now()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             env.CheckDestroyed,
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -93,9 +89,7 @@ func TestAccWebhookEndpoint_persistentBadGateway(t *testing.T) {
 	env.Server.AddFault(localserver.Fault{Status: 502,
 		Body: "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"})
 	start := time.Now()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config:      manyEndpoints(env, 1),
@@ -117,9 +111,7 @@ func TestAccWebhookEndpoint_timeoutsBlockBoundsRetries(t *testing.T) {
 	env.MaxRetryWait = "30s"
 	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Status: 503, RetryAfter: "20"})
 	start := time.Now()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: env.Config(`
@@ -189,7 +181,7 @@ func TestAccWebhookEndpoint_fiftyUnderRateLimiting(t *testing.T) {
 	if n := len(env.Server.Endpoints()); n != 50 {
 		t.Errorf("server holds %d endpoints, want exactly 50", n)
 	}
-	if n := env.Server.Count(localserver.RouteCreate) - int64(countInjected429(env)); n < 50 {
+	if n := env.Server.Count(localserver.RouteCreate) - int64(env.Server.Injected()); n < 50 {
 		t.Errorf("only %d creates got through", n)
 	}
 	show, err := cli.Run("show", "-json")
@@ -208,8 +200,6 @@ func TestAccWebhookEndpoint_fiftyUnderRateLimiting(t *testing.T) {
 	}
 }
 
-func countInjected429(env *acctest.Env) int { return env.Server.Injected() }
-
 // A TRACE log of a whole apply and destroy, Terraform's and the provider's,
 // never contains the API key or a webhook secret.
 func TestAccWebhookEndpoint_logsHideSecrets(t *testing.T) {
@@ -223,10 +213,8 @@ func TestAccWebhookEndpoint_logsHideSecrets(t *testing.T) {
 	// One failure so that error paths are logged too.
 	env.Server.AddFault(localserver.Fault{FirstAttempt: true, Status: 503})
 	var secrets []string
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             env.CheckDestroyed,
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: env.ConfigKeyFromEnv(t, `

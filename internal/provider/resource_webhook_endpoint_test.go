@@ -35,10 +35,8 @@ resource "retivo_webhook_endpoint" "test" {
 
 func TestAccWebhookEndpoint_minimal(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             env.CheckDestroyed,
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: endpointConfig(env, `url = "https://example.com/minimal"`),
@@ -70,10 +68,8 @@ func TestAccWebhookEndpoint_minimal(t *testing.T) {
 
 func TestAccWebhookEndpoint_full(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             env.CheckDestroyed,
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: endpointConfig(env, `
@@ -124,10 +120,8 @@ func TestAccWebhookEndpoint_update(t *testing.T) {
 		return resource.TestStep{Config: endpointConfig(env, attrs), ConfigPlanChecks: inPlace, ConfigStateChecks: track(), Check: check}
 	}
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             env.CheckDestroyed,
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config:            endpointConfig(env, `url = "https://example.com/a"`),
@@ -163,10 +157,8 @@ func TestAccWebhookEndpoint_update(t *testing.T) {
 
 func TestAccWebhookEndpoint_clearDescription(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             env.CheckDestroyed,
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: endpointConfig(env, `
@@ -197,10 +189,8 @@ func TestAccWebhookEndpoint_clearDescription(t *testing.T) {
 func TestAccWebhookEndpoint_eventOrderAndDuplicates(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
 	emptyPlan := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             env.CheckDestroyed,
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: endpointConfig(env, `
@@ -227,10 +217,8 @@ func TestAccWebhookEndpoint_deletedOutsideTerraform(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
 	var firstID string
 	config := endpointConfig(env, `url = "https://example.com/gone"`)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             env.CheckDestroyed,
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -271,10 +259,8 @@ func TestAccWebhookEndpoint_changedOutsideTerraform(t *testing.T) {
   description       = "managed"
   subscribed_events = ["order.created"]`)
 	var id string
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             env.CheckDestroyed,
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -313,10 +299,8 @@ func TestAccWebhookEndpoint_import(t *testing.T) {
   description       = "imported"
   subscribed_events = ["order.created", "order.paid"]
   active            = false`)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             env.CheckDestroyed,
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
@@ -351,10 +335,8 @@ func TestAccWebhookEndpoint_import(t *testing.T) {
 
 func TestAccWebhookEndpoint_destroyWhenAlreadyDeleted(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             env.CheckDestroyed,
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: endpointConfig(env, `url = "https://example.com/twice"`),
@@ -379,9 +361,7 @@ func TestAccWebhookEndpoint_destroyWhenAlreadyDeleted(t *testing.T) {
 func TestAccWebhookEndpoint_deleteAnswers404(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
 	config := endpointConfig(env, `url = "https://example.com/race"`)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
@@ -408,10 +388,8 @@ func TestAccWebhookEndpoint_deleteAnswers404(t *testing.T) {
 
 func TestAccWebhookEndpoint_planLimit(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{MaxEndpoints: 1, UpgradeTo: "growth"})
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             env.CheckDestroyed,
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: env.Config(`
@@ -431,9 +409,7 @@ resource "retivo_webhook_endpoint" "second" {
 
 func TestAccWebhookEndpoint_unauthorized(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{APIKeys: []string{"rt_live_some_other_key"}})
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config:      endpointConfig(env, `url = "https://example.com/401"`),
@@ -449,9 +425,7 @@ func TestAccWebhookEndpoint_serverValidation(t *testing.T) {
 	// its reason must reach the user word for word.
 	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Status: 422,
 		Body: `{"error": "url must not point at a private network address"}`})
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config:      endpointConfig(env, `url = "https://10.0.0.1/hook"`),
@@ -544,11 +518,9 @@ func TestAccWebhookEndpoint_secretIsSensitiveInPlanOutput(t *testing.T) {
 // covers it on older CLIs through the protocol.
 func TestAccWebhookEndpoint_importByIdentity(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
-	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             env.CheckDestroyed,
+	acctest.Test(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		CheckDestroy:           env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: endpointConfig(env, `
