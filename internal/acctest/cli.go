@@ -96,6 +96,18 @@ func (c *CLI) Run(args ...string) (string, error) {
 	return out.String(), err
 }
 
+// ProviderAddress is the address the CLI under test resolves the source
+// "retivo/retivo" to. terraform-plugin-testing's TF_ACC_PROVIDER_HOST names
+// the registry host: registry.opentofu.org when the CLI is OpenTofu.
+func ProviderAddress() string {
+	return tfcli.AddressOnHost(os.Getenv("TF_ACC_PROVIDER_HOST"))
+}
+
+// IsOpenTofu reports whether the CLI under test is OpenTofu.
+func IsOpenTofu() bool {
+	return os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org"
+}
+
 func lookTerraform() (string, error) {
 	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
 		return p, nil
@@ -110,7 +122,7 @@ func serveProvider(t *testing.T) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	// Provider logs follow TF_LOG like terraform-plugin-testing's do, instead
 	// of going to stderr unconditionally.
-	reattach, closed, err := tfcli.Serve(ctx, tf6server.WithLoggingSink(t))
+	reattach, closed, err := tfcli.ServeAt(ctx, ProviderAddress(), tf6server.WithLoggingSink(t))
 	if err != nil {
 		cancel()
 		t.Fatal(err)
@@ -144,4 +156,26 @@ func TerraformVersion(t *testing.T) *version.Version {
 		t.Fatal(err)
 	}
 	return parsed
+}
+
+// MustRun runs one command and fails the test when it exits non-zero.
+func (c *CLI) MustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := c.Run(args...)
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// SkipBelow skips a test that drives a feature the CLI under test lacks
+// before the given Terraform version (OpenTofu reports its own version,
+// which is below every Terraform version with the newer features). The CLI
+// matrix (make testacc-matrix) runs the test on a CLI that has the feature.
+func SkipBelow(t *testing.T, minimum *version.Version, feature string) {
+	t.Helper()
+	if v := TerraformVersion(t); v.LessThan(minimum) {
+		t.Skipf("%s needs Terraform %s or later; this CLI is %s (make testacc-matrix runs it on Terraform 1.14)",
+			feature, minimum, v)
+	}
 }

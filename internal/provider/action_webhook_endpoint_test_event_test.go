@@ -2,11 +2,14 @@ package provider_test
 
 import (
 	"fmt"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -117,4 +120,64 @@ func TestWebhookEndpointTestAction_protocol(t *testing.T) {
 	if len(diags) != 1 || !strings.Contains(diags[0].Summary, "not found") {
 		t.Errorf("unknown id: want a not-found error, got %+v", diags)
 	}
+}
+
+// The action as users run it on 1.14: triggered from a resource's lifecycle on
+// create and on update, and invoked on its own with -invoke. Each run makes
+// exactly one delivery to the endpoint's current url.
+func TestAccWebhookEndpointTestAction_triggersAndInvoke(t *testing.T) {
+	acctest.SkipBelow(t, tfversion.Version1_14_0, "actions")
+	env := acctest.NewEnv(t, localserver.Options{})
+	config := func(path string) string {
+		return env.Config(`
+action "retivo_webhook_endpoint_test" "check" {
+  config {
+    endpoint_id = retivo_webhook_endpoint.test.id
+  }
+}
+
+resource "retivo_webhook_endpoint" "test" {
+  url = "` + env.ReceiverURL + path + `"
+
+  lifecycle {
+    action_trigger {
+      events  = [after_create, after_update]
+      actions = [action.retivo_webhook_endpoint_test.check]
+    }
+  }
+}
+`)
+	}
+	cli := acctest.NewCLI(t, config("/created"))
+	wantDeliveries := func(step string, paths ...string) {
+		t.Helper()
+		var got []string
+		for _, d := range env.Receiver.Deliveries() {
+			got = append(got, d.Path)
+		}
+		if !slices.Equal(got, paths) {
+			t.Fatalf("after %s the receiver got deliveries to %v, want %v", step, got, paths)
+		}
+	}
+
+	cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	wantDeliveries("create", "/created")
+
+	if err := os.WriteFile(filepath.Join(cli.Dir, "main.tf"), []byte(config("/updated")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	wantDeliveries("update", "/created", "/updated")
+
+	out := cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false",
+		"-invoke=action.retivo_webhook_endpoint_test.check")
+	wantDeliveries("-invoke", "/created", "/updated", "/updated")
+	if !strings.Contains(out, "0 added, 0 changed, 0 destroyed") && !strings.Contains(out, "Actions: 1 invoked") {
+		t.Errorf("-invoke output:\n%s", out)
+	}
+
+	// A plan with nothing to change triggers nothing.
+	cli.MustRun(t, "plan", "-no-color", "-input=false", "-detailed-exitcode")
+	cli.MustRun(t, "destroy", "-auto-approve", "-no-color", "-input=false")
+	wantDeliveries("plan and destroy", "/created", "/updated", "/updated")
 }

@@ -1,12 +1,15 @@
 package provider_test
 
 import (
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -31,7 +34,10 @@ func TestAccWebhookEndpointListResource_query(t *testing.T) {
 			},
 			{
 				Query: true,
-				Config: env.Config(`
+				// A query step's configuration is the query file only: the
+				// provider block comes from the previous step's .tf file,
+				// which stays in the working directory.
+				Config: `
 list "retivo_webhook_endpoint" "all" {
   provider = retivo
 }
@@ -42,7 +48,7 @@ list "retivo_webhook_endpoint" "paused" {
     active = false
   }
 }
-`),
+`,
 				QueryResultChecks: []querycheck.QueryResultCheck{
 					querycheck.ExpectLength("retivo_webhook_endpoint.all", 2),
 					querycheck.ExpectLength("retivo_webhook_endpoint.paused", 1),
@@ -115,5 +121,56 @@ func TestWebhookEndpointListResource_protocol(t *testing.T) {
 	attrs := h.decode(resourceType, withResource[0].Resource)
 	if str(t, attrs["url"]) != a.URL || str(t, attrs["description"]) != "orders" || !attrs["secret"].IsNull() {
 		t.Errorf("listed resource attributes %v", attrs)
+	}
+}
+
+// The workflow a user follows to bring an account under Terraform on 1.14:
+// `terraform query -generate-config-out` writes import and resource blocks
+// for every endpoint, applying them imports each one without changing it,
+// and the next plan is empty.
+func TestAccWebhookEndpointListResource_generateConfigApplies(t *testing.T) {
+	acctest.SkipBelow(t, tfversion.Version1_14_0, "terraform query")
+	env := acctest.NewEnv(t, localserver.Options{})
+	made := []localserver.Endpoint{
+		env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://full.example/hook", Description: "orders",
+			Active: true, SubscribedEvents: []string{"order.created", "order.paid"}}),
+		env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://paused.example/hook", Active: false,
+			SubscribedEvents: []string{"order.created"}}),
+		env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://bare.example/hook", Active: true}),
+	}
+	cli := acctest.NewCLIFiles(t, map[string]string{
+		"main.tf": env.ProviderBlock(),
+		"all.tfquery.hcl": `
+list "retivo_webhook_endpoint" "all" {
+  provider = retivo
+}
+`,
+	})
+	cli.MustRun(t, "query", "-no-color", "-generate-config-out=generated.tf")
+	generated, err := os.ReadFile(filepath.Join(cli.Dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range made {
+		if !strings.Contains(string(generated), e.ID) || !strings.Contains(string(generated), e.URL) {
+			t.Errorf("generated.tf lacks endpoint %s (%s):\n%s", e.ID, e.URL, generated)
+		}
+	}
+	if n := strings.Count(string(generated), "identity = {"); n != len(made) {
+		t.Errorf("generated.tf has %d import-by-identity blocks, want %d:\n%s", n, len(made), generated)
+	}
+
+	env.Server.ResetStats()
+	out := cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	if want := fmt.Sprintf("Resources: %d imported, 0 added, 0 changed, 0 destroyed", len(made)); !strings.Contains(out, want) {
+		t.Errorf("apply of the generated configuration did not say %q:\n%s\n%s", want, out, generated)
+	}
+	for _, route := range []string{localserver.RouteCreate, localserver.RouteUpdate, localserver.RouteDelete} {
+		if n := env.Server.Count(route); n != 0 {
+			t.Errorf("importing the generated configuration made %d %s calls", n, route)
+		}
+	}
+	if out, err := cli.Run("plan", "-no-color", "-input=false", "-detailed-exitcode"); err != nil {
+		t.Errorf("plan after importing the generated configuration is not empty (%v):\n%s", err, out)
 	}
 }

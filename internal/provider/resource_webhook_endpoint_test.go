@@ -596,3 +596,44 @@ func TestWebhookEndpoint_importWithoutIDProtocol(t *testing.T) {
 		t.Fatalf("want one 'Missing endpoint id' error, got %+v", resp.Diagnostics)
 	}
 }
+
+// An import block with an identity instead of an id, as `terraform query
+// -generate-config-out` writes them (Terraform 1.12+), run by the CLI: the
+// plan shows the import, the apply changes nothing on Retivo, and the next
+// plan is empty.
+func TestAccWebhookEndpoint_importBlockWithIdentity(t *testing.T) {
+	acctest.SkipBelow(t, tfversion.Version1_12_0, "import by identity")
+	env := acctest.NewEnv(t, localserver.Options{})
+	existing := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://made.elsewhere.example/hook",
+		Description: "orders", Active: true, SubscribedEvents: []string{"order.created"}})
+	cli := acctest.NewCLI(t, env.Config(`
+import {
+  to       = retivo_webhook_endpoint.test
+  identity = { id = "`+existing.ID+`" }
+}
+
+resource "retivo_webhook_endpoint" "test" {
+  url               = "https://made.elsewhere.example/hook"
+  description       = "orders"
+  subscribed_events = ["order.created"]
+}
+`))
+	plan := cli.MustRun(t, "plan", "-no-color", "-input=false")
+	if !strings.Contains(plan, "1 to import, 0 to add, 0 to change, 0 to destroy") {
+		t.Errorf("plan does not import the endpoint by identity:\n%s", plan)
+	}
+	env.Server.ResetStats()
+	cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	for _, route := range []string{localserver.RouteCreate, localserver.RouteUpdate, localserver.RouteDelete} {
+		if n := env.Server.Count(route); n != 0 {
+			t.Errorf("the import made %d %s calls", n, route)
+		}
+	}
+	state := cli.MustRun(t, "state", "show", "-no-color", "retivo_webhook_endpoint.test")
+	if !strings.Contains(state, existing.ID) {
+		t.Errorf("state does not hold the imported id %s:\n%s", existing.ID, state)
+	}
+	if out, err := cli.Run("plan", "-no-color", "-input=false", "-detailed-exitcode"); err != nil {
+		t.Errorf("plan after the import is not empty (%v):\n%s", err, out)
+	}
+}

@@ -25,10 +25,28 @@ import (
 // ProviderAddress is the provider's registry address.
 const ProviderAddress = "registry.terraform.io/retivo/retivo"
 
+// AddressOnHost is the provider's address on another registry host. The
+// same `source = "retivo/retivo"` means registry.terraform.io/retivo/retivo to
+// Terraform and registry.opentofu.org/retivo/retivo to OpenTofu; an empty
+// host means Terraform's.
+func AddressOnHost(host string) string {
+	if host == "" {
+		return ProviderAddress
+	}
+	return host + "/retivo/retivo"
+}
+
 // Serve runs the provider in this process in debug mode until ctx ends. It
 // returns the TF_REATTACH_PROVIDERS value that points Terraform at it, and a
 // channel closed once the server has stopped.
 func Serve(ctx context.Context, opts ...tf6server.ServeOpt) (string, <-chan struct{}, error) {
+	return ServeAt(ctx, ProviderAddress, opts...)
+}
+
+// ServeAt is Serve for the provider at the given address, which is the key
+// of the reattach information: the address the CLI resolves the
+// configuration's source to (see AddressOnHost).
+func ServeAt(ctx context.Context, address string, opts ...tf6server.ServeOpt) (string, <-chan struct{}, error) {
 	configs := make(chan *plugin.ReattachConfig, 1)
 	closed := make(chan struct{})
 	errs := make(chan error, 1)
@@ -38,11 +56,11 @@ func Serve(ctx context.Context, opts ...tf6server.ServeOpt) (string, <-chan stru
 		tf6server.WithoutLogStderrOverride(),
 	}, opts...)
 	go func() {
-		errs <- tf6server.Serve(ProviderAddress, providerserver.NewProtocol6(provider.New("dev")()), opts...)
+		errs <- tf6server.Serve(address, providerserver.NewProtocol6(provider.New("dev")()), opts...)
 	}()
 	select {
 	case rc := <-configs:
-		info := map[string]any{ProviderAddress: map[string]any{
+		info := map[string]any{address: map[string]any{
 			"Protocol": string(rc.Protocol), "ProtocolVersion": rc.ProtocolVersion, "Pid": rc.Pid, "Test": rc.Test,
 			"Addr": map[string]string{"Network": rc.Addr.Network(), "String": rc.Addr.String()},
 		}}

@@ -32,18 +32,56 @@ const address = tfcli.ProviderAddress
 
 func main() {
 	out := flag.String("o", "", "file to write the schema JSON to")
+	compareWith := flag.String("compare-with", "", "instead of writing, compare the schema with what this "+
+		"Terraform CLI (1.14 or later) reports itself, and fail on any difference")
 	flag.Parse()
-	if *out == "" {
-		fmt.Fprintln(os.Stderr, "usage: schemajson -o FILE")
+	var err error
+	switch {
+	case *compareWith != "":
+		err = compare(*compareWith)
+	case *out != "":
+		err = write(*out)
+	default:
+		fmt.Fprintln(os.Stderr, "usage: schemajson -o FILE | -compare-with TERRAFORM")
 		os.Exit(2)
 	}
-	if err := run(*out); err != nil {
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "schemajson: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(out string) error {
+// write writes the docs schema: what the terraform on PATH reports, with
+// the newer schemas added.
+func write(out string) error {
+	schemas, err := docsSchema()
+	if err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(schemas, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(out, data, 0o600)
+}
+
+func docsSchema() (*tfjson.ProviderSchemas, error) {
+	schemas, err := cliSchemas("terraform")
+	if err != nil {
+		return nil, err
+	}
+	ours := schemas.Schemas[address]
+	if err := addNewerSchemas(context.Background(), ours); err != nil {
+		return nil, err
+	}
+	// tfplugindocs looks the provider up by its short name.
+	schemas.Schemas = map[string]*tfjson.ProviderSchema{"retivo": ours}
+	return schemas, nil
+}
+
+// cliSchemas serves the provider in-process and asks a Terraform CLI for
+// its schema.
+func cliSchemas(terraform string) (*tfjson.ProviderSchemas, error) {
 	// The in-process provider would log every request at TRACE to stderr.
 	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
 		_ = os.Setenv(name, "off")
@@ -52,33 +90,23 @@ func run(out string) error {
 	defer cancel()
 	reattach, closed, err := tfcli.Serve(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer func() { cancel(); <-closed }()
 
-	schemas, err := terraformSchemas(reattach)
+	schemas, err := terraformSchemas(terraform, reattach)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	ours, ok := schemas.Schemas[address]
-	if !ok {
-		return fmt.Errorf("terraform reported no schema for %s", address)
+	if _, ok := schemas.Schemas[address]; !ok {
+		return nil, fmt.Errorf("%s reported no schema for %s", terraform, address)
 	}
-	if err := addNewerSchemas(ctx, ours); err != nil {
-		return err
-	}
-	// tfplugindocs looks the provider up by its short name.
-	schemas.Schemas = map[string]*tfjson.ProviderSchema{"retivo": ours}
-	data, err := json.MarshalIndent(schemas, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(out, data, 0o600)
+	return schemas, nil
 }
 
 // terraformSchemas runs terraform providers schema -json against the
 // in-process provider.
-func terraformSchemas(reattach string) (*tfjson.ProviderSchemas, error) {
+func terraformSchemas(terraformPath, reattach string) (*tfjson.ProviderSchemas, error) {
 	dir, err := os.MkdirTemp("", "retivo-schema-")
 	if err != nil {
 		return nil, err
@@ -94,7 +122,7 @@ func terraformSchemas(reattach string) (*tfjson.ProviderSchemas, error) {
 	env := append(os.Environ(), "TF_REATTACH_PROVIDERS="+reattach, "CHECKPOINT_DISABLE=1",
 		"TF_CLI_CONFIG_FILE="+filepath.Join(dir, "cli.tfrc"), "TF_IN_AUTOMATION=1")
 	terraform := func(args ...string) ([]byte, error) {
-		cmd := exec.Command("terraform", args...)
+		cmd := exec.Command(terraformPath, args...)
 		cmd.Dir, cmd.Env = dir, env
 		var stderr []byte
 		out, err := cmd.Output()
