@@ -172,8 +172,10 @@ resource "retivo_webhook_endpoint" "test" {
 	out := cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false",
 		"-invoke=action.retivo_webhook_endpoint_test.check")
 	wantDeliveries("-invoke", "/created", "/updated", "/updated")
-	if !strings.Contains(out, "0 added, 0 changed, 0 destroyed") && !strings.Contains(out, "Actions: 1 invoked") {
-		t.Errorf("-invoke output:\n%s", out)
+	for _, want := range []string{"Delivered: the endpoint answered 200 OK", "Actions: 1 invoked."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("-invoke output lacks %q:\n%s", want, out)
+		}
 	}
 
 	// A plan with nothing to change triggers nothing.

@@ -5,7 +5,9 @@
 // identities (1.12+), actions or list resources (1.14+), so the Registry docs
 // for them could not be generated from its output alone. This command takes
 // what Terraform reports and adds those schemas, read from the provider
-// server itself through the protocol.
+// server itself through the protocol. With -compare-with it checks that
+// result against what a Terraform 1.14+ CLI reports by itself (the CLI
+// matrix does this), so the two cannot drift apart.
 package main
 
 import (
