@@ -118,12 +118,12 @@ func (c *Client) removeOrphans(ctx context.Context, key string, req CreateEndpoi
 
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
-	endpoints, err := c.ListEndpoints(ctx)
+	listing, err := c.ListEndpoints(ctx)
 	if err != nil {
 		return err
 	}
 	var errs []error
-	for _, e := range endpoints {
+	for _, e := range listing.Endpoints {
 		if !matchesRequest(e, req) || !c.snapshots.mayBeOrphanOf(e.ID, since) {
 			continue
 		}

@@ -186,8 +186,8 @@ const maxExcerpt = 200
 
 // excerpt turns an arbitrary error body into one short line a person can read:
 // HTML tags dropped, whitespace and control characters collapsed, truncated.
-func excerpt(body []byte) string {
-	text := strings.ToValidUTF8(string(body), "\uFFFD")
+func excerpt(body string) string {
+	text := strings.ToValidUTF8(body, "\uFFFD")
 	text = stripTags(text)
 	var b strings.Builder
 	space := false

@@ -90,7 +90,7 @@ func FuzzParseErrorBody(f *testing.F) {
 	f.Add(500, []byte("\xff\xfe\x00garbage"))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		resp := &http.Response{StatusCode: status, Header: http.Header{"Retry-After": {strconv.Itoa(status)}}}
-		apiErr := parseErrorBody("GET", "/webhooks/endpoints", resp, body)
+		apiErr := parseErrorBody("GET", "/webhooks/endpoints", resp, body, NewRedactor())
 		text := apiErr.Error()
 		if !utf8.ValidString(text) || !utf8.ValidString(apiErr.UpgradeTo) {
 			t.Fatalf("not valid UTF-8: %q", text)

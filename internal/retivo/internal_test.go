@@ -39,9 +39,19 @@ func TestBackoff_honoursRetryAfterUpToTheCap(t *testing.T) {
 	if got := jitteredBackoff(time.Millisecond, 10*time.Second, 0, resp); got != 10*time.Second {
 		t.Errorf("Retry-After 120 with a 10s cap waited %v", got)
 	}
+	// Retry-After 2 waits 2 s plus jitter of up to half of it, different
+	// each time, so that clients told the same thing spread out.
 	resp.Header.Set("Retry-After", "2")
-	if got := jitteredBackoff(time.Millisecond, 10*time.Second, 0, resp); got != 2*time.Second {
-		t.Errorf("Retry-After 2 waited %v", got)
+	waits := map[time.Duration]bool{}
+	for range 20 {
+		got := jitteredBackoff(time.Millisecond, 10*time.Second, 0, resp)
+		if got < 2*time.Second || got >= 3*time.Second {
+			t.Errorf("Retry-After 2 waited %v, outside [2s, 3s)", got)
+		}
+		waits[got] = true
+	}
+	if len(waits) < 10 {
+		t.Errorf("20 waits after Retry-After 2 took only %d distinct values: no jitter", len(waits))
 	}
 	for attempt := range 30 {
 		got := jitteredBackoff(100*time.Millisecond, 5*time.Second, attempt, nil)
@@ -59,11 +69,11 @@ func TestExcerpt(t *testing.T) {
 		"\x00\x01bin\xffary":                                 "bin\uFFFDary",
 	}
 	for in, want := range tests {
-		if got := excerpt([]byte(in)); got != want {
+		if got := excerpt(in); got != want {
 			t.Errorf("excerpt(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if got := []rune(excerpt([]byte(long))); len(got) != maxExcerpt+1 {
+	if got := []rune(excerpt(long)); len(got) != maxExcerpt+1 {
 		t.Errorf("long excerpt has %d runes, want %d", len(got), maxExcerpt+1)
 	}
 }

@@ -22,6 +22,7 @@ type loggingTransport struct {
 }
 
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	attempt := attemptOf(req)
 	if t.logger == nil {
 		return t.next.RoundTrip(req)
 	}
@@ -30,7 +31,7 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	fields := map[string]any{
 		"method":      req.Method,
 		"path":        req.URL.Path,
-		"attempt":     attemptOf(req),
+		"attempt":     attempt,
 		"duration_ms": time.Since(start).Milliseconds(),
 	}
 	if err != nil {
@@ -54,6 +55,14 @@ func attemptOf(req *http.Request) int64 {
 }
 
 type attemptKey struct{}
+
+// attemptsMade is how many attempts the call of ctx has made so far.
+func attemptsMade(ctx context.Context) int64 {
+	if counter, ok := ctx.Value(attemptKey{}).(*atomic.Int64); ok {
+		return counter.Load()
+	}
+	return 0
+}
 
 func withAttemptCounter(ctx context.Context) context.Context {
 	return context.WithValue(ctx, attemptKey{}, new(atomic.Int64))

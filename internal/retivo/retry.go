@@ -94,6 +94,9 @@ func resendable(apiErr *Error) bool {
 }
 
 func isPermanentTransportError(err error) bool {
+	if isUnknownHost(err) {
+		return true // retrying does not make a name resolve
+	}
 	var unknownAuthority x509.UnknownAuthorityError
 	var hostname x509.HostnameError
 	var invalid x509.CertificateInvalidError
@@ -115,3 +118,9 @@ type redactedError struct {
 
 func (e *redactedError) Error() string { return e.text }
 func (e *redactedError) Unwrap() error { return e.cause }
+
+// isUnknownHost reports whether err says the host name does not resolve.
+func isUnknownHost(err error) bool {
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr) && dnsErr.IsNotFound
+}

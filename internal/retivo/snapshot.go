@@ -51,6 +51,9 @@ type snapshotCache struct {
 // Snapshot is the account's endpoints at one moment.
 type Snapshot struct {
 	Endpoints []Endpoint
+	// LeftOut counts the endpoints of the list answer whose id breaks the
+	// id rule (CheckID); they are not in Endpoints.
+	LeftOut int
 	byID      map[string]int
 	fetchedAt time.Time
 	gen       uint64
@@ -65,12 +68,12 @@ func (s *Snapshot) Find(id string) (Endpoint, bool) {
 	return s.Endpoints[i], true
 }
 
-func newSnapshot(endpoints []Endpoint, gen uint64, at time.Time) *Snapshot {
-	byID := make(map[string]int, len(endpoints))
-	for i, e := range endpoints {
+func newSnapshot(listing Listing, gen uint64, at time.Time) *Snapshot {
+	byID := make(map[string]int, len(listing.Endpoints))
+	for i, e := range listing.Endpoints {
 		byID[e.ID] = i
 	}
-	return &Snapshot{Endpoints: endpoints, byID: byID, fetchedAt: at, gen: gen}
+	return &Snapshot{Endpoints: listing.Endpoints, LeftOut: listing.LeftOut, byID: byID, fetchedAt: at, gen: gen}
 }
 
 // accounts holds one cache per account (base URL and API key) for the whole
@@ -194,11 +197,11 @@ func (c *Client) Endpoints(ctx context.Context) (*Snapshot, error) {
 		// that a stalled call cannot hold every later reader.
 		flightCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flightTimeout)
 		defer cancel()
-		endpoints, err := c.ListEndpoints(flightCtx)
+		listing, err := c.ListEndpoints(flightCtx)
 		if err != nil {
 			return nil, err
 		}
-		s := newSnapshot(endpoints, gen, time.Now())
+		s := newSnapshot(listing, gen, time.Now())
 		c.snapshots.store(s)
 		return s, nil
 	})
