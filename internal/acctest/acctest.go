@@ -5,6 +5,7 @@ package acctest
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"regexp"
@@ -45,6 +46,14 @@ type Env struct {
 // so the developer's own settings cannot leak into a test.
 func NewEnv(t *testing.T, opts localserver.Options) *Env {
 	t.Helper()
+	return NewEnvWrapped(t, opts, nil)
+}
+
+// NewEnvWrapped is NewEnv with the local server's handler wrapped, to play a
+// Retivo that behaves unlike the local server (one that rewrites values,
+// say); nil wraps nothing.
+func NewEnvWrapped(t *testing.T, opts localserver.Options, wrap func(http.Handler) http.Handler) *Env {
+	t.Helper()
 	for _, name := range provider.EnvVars {
 		t.Setenv(name, "")
 	}
@@ -52,7 +61,11 @@ func NewEnv(t *testing.T, opts localserver.Options) *Env {
 		opts.APIKeys = []string{APIKey}
 	}
 	server := localserver.New(opts)
-	api := httptest.NewServer(server)
+	var handler http.Handler = server
+	if wrap != nil {
+		handler = wrap(server)
+	}
+	api := httptest.NewServer(handler)
 	t.Cleanup(api.Close)
 	receiver := localserver.NewReceiver()
 	hooks := httptest.NewServer(receiver)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	actionschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -54,7 +53,7 @@ func (a *webhookEndpointTestAction) Schema(_ context.Context, _ action.SchemaReq
 			"endpoint_id": actionschema.StringAttribute{
 				MarkdownDescription: "The id of the endpoint to test, such as `retivo_webhook_endpoint.orders.id`.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{endpointIDValidator{}},
 			},
 			"report_only": actionschema.BoolAttribute{
 				MarkdownDescription: "When `true`, a failed delivery is reported as a warning instead of failing " +

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -37,7 +36,7 @@ func (d *webhookEndpointDataSource) Schema(_ context.Context, _ datasource.Schem
 	attrs["id"] = schema.StringAttribute{
 		MarkdownDescription: "The id of the endpoint to read, such as `we_0123456789abcdef01234567`.",
 		Required:            true,
-		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+		Validators:          []validator.String{endpointIDValidator{}},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one Retivo webhook endpoint by id, whether Terraform manages it or not. " +
@@ -81,11 +80,13 @@ func (d *webhookEndpointDataSource) Read(ctx context.Context, req datasource.Rea
 		return
 	}
 	id := config.ID.ValueString()
-	found, ok, err := d.client.FindEndpoint(ctx, id)
+	snapshot, err := d.client.Endpoints(ctx)
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic("read webhook endpoint "+id, err))
 		return
 	}
+	addLeftOutWarning(snapshot, &resp.Diagnostics)
+	found, ok := snapshot.Find(id)
 	if !ok {
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Webhook endpoint not found",
 			fmt.Sprintf("Retivo has no webhook endpoint with id %q in the account and mode (test or live) of "+

@@ -122,6 +122,7 @@ func (d *webhookEndpointsDataSource) Read(ctx context.Context, req datasource.Re
 		resp.Diagnostics.Append(apiErrorDiagnostic("list webhook endpoints", err))
 		return
 	}
+	addLeftOutWarning(snapshot, &resp.Diagnostics)
 	selected := model.selectEndpoints(snapshot.Endpoints)
 
 	ids := make([]attr.Value, 0, len(selected))

@@ -54,7 +54,10 @@ func (m *endpointModel) merge(e retivo.Endpoint) {
 	if e.ID != "" {
 		m.ID = types.StringValue(e.ID)
 	}
-	if e.URL != "" {
+	if e.URL != "" && !(isKnown(m.URL) && retivo.SameURL(m.URL.ValueString(), e.URL)) {
+		// A server may answer with an equivalent form of the URL it was
+		// given (see retivo.SameURL); the configured form stays, so that
+		// it is neither an inconsistent result nor drift.
 		m.URL = types.StringValue(e.URL)
 	}
 	if e.Description != nil {
@@ -98,3 +101,5 @@ func eventNames(ctx context.Context, set types.Set) ([]string, diag.Diagnostics)
 func (m endpointModel) objectValue(ctx context.Context) (types.Object, diag.Diagnostics) {
 	return types.ObjectValueFrom(ctx, endpointAttrTypes, m)
 }
+
+func isKnown(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }

@@ -25,7 +25,13 @@ func describeAPIError(action string, err error) (string, string) {
 			"limiting, raise the matching value in the resource's timeouts block.", action, err)
 	}
 	if errors.Is(err, context.Canceled) {
-		return "Cancelled", fmt.Sprintf("Could not %s: the operation was cancelled.", action)
+		detail := fmt.Sprintf("Could not %s: the operation was cancelled.", action)
+		if apiErr, ok := retivo.AsError(err); ok && apiErr.MayHaveCommitted {
+			detail += " The request had already been sent, so Retivo may have created the endpoint without " +
+				"Terraform learning its id and secret. The next plan warns about an endpoint identical to a " +
+				"planned one: import it, or delete it through the Retivo API."
+		}
+		return "Cancelled", detail
 	}
 	apiErr, ok := retivo.AsError(err)
 	if !ok {
@@ -72,4 +78,18 @@ func describeAPIError(action string, err error) (string, string) {
 	default:
 		return "Retivo request failed", fmt.Sprintf("Could not %s: %v", action, err)
 	}
+}
+
+// addLeftOutWarning says how many endpoints of a list answer were left out
+// because their id breaks the id rule: they cannot be read, changed or
+// deleted through this provider.
+func addLeftOutWarning(snapshot *retivo.Snapshot, diags *diag.Diagnostics) {
+	if snapshot.LeftOut == 0 {
+		return
+	}
+	diags.AddWarning("Webhook endpoints with unusable ids left out",
+		fmt.Sprintf("Retivo's list answer held %d endpoint(s) whose id is not a valid endpoint id (printable "+
+			"ASCII without whitespace, '/', '\\', '?', '#' or '%%', at most %d characters, not \".\" or \"..\"). "+
+			"They are left out of every result: this provider never sends such an id. Report it to Retivo support.",
+			snapshot.LeftOut, retivo.MaxIDLength))
 }

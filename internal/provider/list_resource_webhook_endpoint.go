@@ -83,7 +83,12 @@ func (l *webhookEndpointListResource) List(ctx context.Context, req list.ListReq
 	if req.Limit > 0 && int64(len(selected)) > req.Limit {
 		selected = selected[:req.Limit]
 	}
+	var warnings diag.Diagnostics
+	addLeftOutWarning(snapshot, &warnings)
 	stream.Results = func(push func(list.ListResult) bool) {
+		if len(warnings) > 0 && !push(list.ListResult{Diagnostics: warnings}) {
+			return
+		}
 		for _, e := range selected {
 			if !push(listResult(ctx, req, e)) {
 				return

@@ -186,6 +186,10 @@ func (r *webhookEndpointResource) Create(ctx context.Context, req resource.Creat
 	plan.Secret = types.StringValue(created.Secret)
 	if created.Secret == "" {
 		plan.Secret = types.StringNull()
+		resp.Diagnostics.AddAttributeWarning(path.Root("secret"), "Retivo returned no signing secret",
+			fmt.Sprintf("Retivo created webhook endpoint %s but its answer carried no signing secret, and the "+
+				"secret cannot be read later: receivers cannot verify deliveries. Replace the endpoint to get a "+
+				"new secret: terraform apply -replace=<this resource's address>.", created.ID))
 	}
 	if plan.UpdatedAt.IsUnknown() {
 		// The create answer has no updated_at: an endpoint that was never
@@ -203,6 +207,7 @@ func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.maskSecretOf(state)
 	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -242,6 +247,7 @@ func (r *webhookEndpointResource) Update(ctx context.Context, req resource.Updat
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.maskSecretOf(state)
 	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -288,6 +294,7 @@ func (r *webhookEndpointResource) Delete(ctx context.Context, req resource.Delet
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.maskSecretOf(state)
 	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -308,6 +315,12 @@ func (r *webhookEndpointResource) ImportState(ctx context.Context, req resource.
 	if req.ID == "" && (req.Identity == nil || req.Identity.Raw.IsFullyNull()) {
 		resp.Diagnostics.AddError("Missing endpoint id", "Import a webhook endpoint by its Retivo id, such as we_0123456789abcdef01234567.")
 		return
+	}
+	if req.ID != "" {
+		if problem := invalidIDDiagnostic(req.ID); problem != "" {
+			resp.Diagnostics.AddError("Invalid webhook endpoint id", problem)
+			return
+		}
 	}
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 }
@@ -358,6 +371,15 @@ func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (
 	}
 	ctx, cancel := context.WithTimeout(ctx, d)
 	return ctx, cancel, diags
+}
+
+// maskSecretOf makes the client mask the state's secret in every text it
+// returns from now on: an error body that quotes it must not show it, even
+// in a process that did not create the endpoint.
+func (r *webhookEndpointResource) maskSecretOf(state webhookEndpointResourceModel) {
+	if r.client != nil && !state.Secret.IsNull() && !state.Secret.IsUnknown() {
+		r.client.Redactor().Add(state.Secret.ValueString())
+	}
 }
 
 // clientFrom takes the client the provider configured.

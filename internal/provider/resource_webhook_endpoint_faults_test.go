@@ -1,7 +1,11 @@
 package provider_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,8 +13,11 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/retivo/terraform-provider-retivo/internal/acctest"
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
@@ -267,4 +274,58 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// appendSlashToURLs plays a Retivo that stores every url it is given with a
+// "/" added to its path, as some servers do.
+func appendSlashToURLs(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost || r.Method == http.MethodPut {
+			var body map[string]any
+			if err := json.NewDecoder(r.Body).Decode(&body); err == nil {
+				if u, ok := body["url"].(string); ok && !strings.HasSuffix(u, "/") {
+					body["url"] = u + "/"
+				}
+				data, _ := json.Marshal(body)
+				r.Body = io.NopCloser(bytes.NewReader(data))
+				r.ContentLength = int64(len(data))
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// A server that adds "/" to the url: the configured url stays in state (no
+// inconsistent result, no drift), and recovering a create whose answer was
+// lost still finds the orphan under the server's form of the url.
+func TestAccWebhookEndpoint_serverAddsTrailingSlash(t *testing.T) {
+	env := acctest.NewEnvWrapped(t, localserver.Options{}, appendSlashToURLs)
+	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Times: 1, DropAfterCommit: true})
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: endpointConfig(env, `url = "https://example.com/hook"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(endpointAddress, tfjsonpath.New("url"), knownvalue.StringExact("https://example.com/hook")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					env.CheckServerMatchesState,
+					env.CheckStoredFields(endpointAddress, "https://example.com/hook/", "", true),
+				),
+			},
+			{
+				Config:   endpointConfig(env, `url = "https://example.com/hook"`),
+				PlanOnly: true,
+			},
+			{
+				// A real change of the url is still a change.
+				Config: endpointConfig(env, `url = "https://example.com/other"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(endpointAddress, plancheck.ResourceActionUpdate)},
+				},
+				Check: env.CheckStoredFields(endpointAddress, "https://example.com/other/", "", true),
+			},
+		},
+	})
 }

@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
 
 // Limits the Retivo API enforces, checked at validate time so that a bad
@@ -72,4 +75,34 @@ func checkHTTPURL(raw string) string {
 		return "has no host"
 	}
 	return ""
+}
+
+// endpointIDValidator applies the client's one id rule (retivo.CheckID) at
+// validate time, quoting at most an excerpt of a bad id.
+type endpointIDValidator struct{}
+
+func (endpointIDValidator) Description(context.Context) string {
+	return fmt.Sprintf("value must be a Retivo webhook endpoint id: 1 to %d characters of printable ASCII "+
+		"without whitespace, '/', '\\', '?', '#' or '%%', such as we_0123456789abcdef01234567", retivo.MaxIDLength)
+}
+
+func (v endpointIDValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v endpointIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if diag := invalidIDDiagnostic(req.ConfigValue.ValueString()); diag != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid webhook endpoint id", diag)
+	}
+}
+
+// invalidIDDiagnostic explains why id breaks the id rule, or is empty.
+func invalidIDDiagnostic(id string) string {
+	err := retivo.CheckID(id)
+	if err == nil {
+		return ""
+	}
+	return "Not a Retivo webhook endpoint id: " + strings.TrimPrefix(err.Error(), retivo.ErrInvalidID.Error()+": ") +
+		". Use the id of an endpoint, such as retivo_webhook_endpoint.example.id."
 }

@@ -240,8 +240,17 @@ func checkListing(endpoints []Endpoint) (Listing, error) {
 // createOnce sends one create call (retried only where that is safe, see
 // shouldRetry). CreateEndpoint adds the recovery of ambiguous creates.
 func (c *Client) createOnce(ctx context.Context, req CreateEndpointRequest) (*Endpoint, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, &Error{Method: http.MethodPost, Path: endpointsPath, Err: err}
+	}
+	// Once sent, the create may finish after the caller gives up (Terraform
+	// was interrupted): its answer is the only copy of the secret, and the
+	// resource can still reach the state if it arrives in the grace period.
+	sendCtx, release := outlivingCaller(ctx)
+	defer release()
+	sendCtx = withCaller(sendCtx, ctx)
 	var out endpointResponse
-	status, err := c.doStatus(withNoBlindResend(ctx), http.MethodPost, endpointsPath, req, &out)
+	status, err := c.doStatus(withNoBlindResend(sendCtx), http.MethodPost, endpointsPath, req, &out)
 	if err == nil && (out.Endpoint == nil || out.Endpoint.ID == "") {
 		// The server said yes but the answer cannot be used: the endpoint
 		// may exist, without a secret anyone knows.
@@ -589,6 +598,7 @@ func newRetryingClient(cfg Config, redactor *Redactor) (*retryablehttp.Client, *
 	rc.RetryWaitMax = orDefault(cfg.RetryWaitMax, DefaultRetryWaitMax)
 	rc.RetryWaitMax = max(rc.RetryWaitMax, rc.RetryWaitMin)
 	rc.CheckRetry = shouldRetry
+	rc.PrepareRetry = noRetryAfterCallerGaveUp
 	rc.Backoff = jitteredBackoff
 	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
 	return rc, logging

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 )
 
 // maxCreateRounds bounds how many times an ambiguous create is recovered and
@@ -109,15 +108,14 @@ func (c *Client) ensureBaseline(ctx context.Context) error {
 }
 
 // removeOrphans deletes the endpoints an ambiguous create of req may have
-// registered. It uses a context of its own so that a cancelled apply still
-// cleans up, within a bound.
+// registered. A cancelled apply still cleans up, within CancelGracePeriod.
 func (c *Client) removeOrphans(ctx context.Context, key string, req CreateEndpointRequest, since uint64) error {
 	lock := c.snapshots.creates.get(key)
 	lock.Lock()
 	defer lock.Unlock()
 
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-	defer cancel()
+	ctx, release := outlivingCaller(ctx)
+	defer release()
 	listing, err := c.ListEndpoints(ctx)
 	if err != nil {
 		return err
@@ -142,7 +140,7 @@ func fingerprint(req CreateEndpointRequest) string {
 		events = slices.Compact(events)
 	}
 	return strings.Join([]string{
-		req.URL, deref(req.Description, ""), strings.Join(events, "\x1f"),
+		urlKey(req.URL), deref(req.Description, ""), strings.Join(events, "\x1f"),
 		strconv.FormatBool(deref(req.Active, true)),
 	}, "\x1e")
 }

@@ -316,3 +316,33 @@ func TestClient_unknownHostFailsFastRefusedIsRetried(t *testing.T) {
 		t.Errorf("refused connection: %v", err)
 	}
 }
+
+// A create already sent when the caller gives up (Terraform interrupted)
+// finishes in the grace period, so its id and secret are not lost; nothing
+// is sent after the cancel.
+func TestClient_createSentBeforeCancelFinishes(t *testing.T) {
+	h := newHostileServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			jsonAnswer(200, `{"endpoints": []}`)(w, r)
+			return
+		}
+		time.Sleep(400 * time.Millisecond)
+		jsonAnswer(201, `{"endpoint": {"id": "we_slow", "url": "https://example.com/h", "secret": "whsec_0123456789abcdef"}}`)(w, r)
+	})
+	client := h.client(t, retivo.Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	created, err := client.CreateEndpoint(ctx, retivo.CreateEndpointRequest{URL: "https://example.com/h"})
+	if err != nil {
+		t.Fatalf("a create sent before the cancel: %v", err)
+	}
+	if created.ID != "we_slow" || created.Secret == "" {
+		t.Errorf("created %+v", created)
+	}
+	if _, err := client.CreateEndpoint(ctx, retivo.CreateEndpointRequest{URL: "https://example.com/h2"}); !errors.Is(err, context.Canceled) {
+		t.Errorf("a create after the cancel: %v", err)
+	}
+	if got := h.requestLines(); len(got) != 2 {
+		t.Errorf("requests %v, want the baseline list and one create", got)
+	}
+}

@@ -53,7 +53,7 @@ type Snapshot struct {
 	Endpoints []Endpoint
 	// LeftOut counts the endpoints of the list answer whose id breaks the
 	// id rule (CheckID); they are not in Endpoints.
-	LeftOut int
+	LeftOut   int
 	byID      map[string]int
 	fetchedAt time.Time
 	gen       uint64

@@ -1,0 +1,101 @@
+package retivo
+
+import (
+	"net/url"
+	"strings"
+)
+
+// SameURL reports whether the URL a server answered with is the configured
+// one in another form, which the provider then keeps as configured:
+//
+//   - an equivalent form under RFC 3986 §6.2.2–6.2.3: scheme and host in
+//     another case, percent-encodings in another case, the scheme's default
+//     port written out or left out, an empty path for "/";
+//   - one "/" the server added to the end of the path. That is not an RFC
+//     equivalence but a quirk of some servers, accepted only in that
+//     direction.
+//
+// Any other difference is a real change.
+func SameURL(configured, answered string) bool {
+	if configured == answered {
+		return true
+	}
+	c, okC := normalizeURL(configured)
+	a, okA := normalizeURL(answered)
+	if !okC || !okA {
+		return false
+	}
+	if *c == *a {
+		return true
+	}
+	withSlash := *c
+	withSlash.path += "/"
+	return withSlash == *a
+}
+
+// urlKey is a URL in a form shared by every URL SameURL calls equal to it,
+// for grouping identical creates.
+func urlKey(raw string) string {
+	n, ok := normalizeURL(raw)
+	if !ok {
+		return raw
+	}
+	return n.scheme + "://" + n.host + strings.TrimSuffix(n.path, "/") + n.rest
+}
+
+type normalURL struct {
+	scheme, host, path, rest string
+}
+
+func normalizeURL(raw string) (*normalURL, bool) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Opaque != "" || u.Host == "" {
+		return nil, false
+	}
+	scheme := strings.ToLower(u.Scheme)
+	host := strings.ToLower(u.Hostname())
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if port := u.Port(); port != "" && !(scheme == "http" && port == "80") && !(scheme == "https" && port == "443") {
+		host += ":" + port
+	}
+	path := upperEscapes(u.EscapedPath())
+	if path == "" {
+		path = "/"
+	}
+	rest := ""
+	if u.RawQuery != "" || u.ForceQuery {
+		rest += "?" + upperEscapes(u.RawQuery)
+	}
+	if u.Fragment != "" {
+		rest += "#" + upperEscapes(u.EscapedFragment())
+	}
+	if u.User != nil {
+		host = u.User.String() + "@" + host
+	}
+	return &normalURL{scheme: scheme, host: host, path: path, rest: rest}, true
+}
+
+// upperEscapes writes every percent-encoding in upper case (%2f -> %2F).
+func upperEscapes(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1] = upperHex(b[i+1])
+			b[i+2] = upperHex(b[i+2])
+			i += 2
+		}
+	}
+	return string(b)
+}
+
+func upperHex(c byte) byte {
+	if c >= 'a' && c <= 'f' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
