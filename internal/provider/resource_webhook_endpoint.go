@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -174,10 +175,19 @@ func (r *webhookEndpointResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	created, err := r.client.CreateEndpoint(ctx, body)
+	outcome, err := r.client.CreateEndpoint(ctx, body)
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic("create the webhook endpoint", err))
 		return
+	}
+	created := outcome.Endpoint
+	if len(outcome.Unattributed) > 0 {
+		resp.Diagnostics.AddWarning("Identical webhook endpoints left alone",
+			fmt.Sprintf("Webhook endpoint %s was created, but a first attempt's answer was lost, and Retivo now "+
+				"holds identical endpoints (same url, description, events and active) that this apply cannot "+
+				"attribute: %s. One may be left over from the lost attempt, and others may belong to another "+
+				"workspace or program using the same API key, so none was deleted. Delete the ones nobody "+
+				"manages through the Retivo API, or import them.", created.ID, strings.Join(outcome.Unattributed, ", ")))
 	}
 
 	// State comes straight from the create answer: it is the only one that

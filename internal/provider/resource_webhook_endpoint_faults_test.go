@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -328,4 +330,49 @@ func TestAccWebhookEndpoint_serverAddsTrailingSlash(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Another workspace with the same key creates an identical endpoint while
+// this apply's first create is committed but its answer lost. Recovery
+// cannot tell this apply's orphan from the other workspace's endpoint, so it
+// deletes neither and names both; the apply still gets its own endpoint.
+func TestAccWebhookEndpoint_recoveryLeavesOtherWorkspacesAlone(t *testing.T) {
+	var env *acctest.Env
+	var otherID atomic.Value
+	var dropped atomic.Bool
+	env = acctest.NewEnvWrapped(t, localserver.Options{}, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodPost || strings.HasSuffix(r.URL.Path, "/test") || !dropped.CompareAndSwap(false, true) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			// Commit this create, let the other workspace create its
+			// identical endpoint, then lose the answer.
+			next.ServeHTTP(httptest.NewRecorder(), r)
+			other := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://example.com/shared", Active: true,
+				SubscribedEvents: []string{}})
+			otherID.Store(other.ID)
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+		})
+	})
+	cli := acctest.NewCLI(t, endpointConfig(env, `url = "https://example.com/shared"`))
+	out := cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	other, _ := otherID.Load().(string)
+	if other == "" {
+		t.Fatal("the fault never fired")
+	}
+	if _, ok := env.Server.Endpoint(other); !ok {
+		t.Fatalf("recovery deleted the other workspace's endpoint %s", other)
+	}
+	if !strings.Contains(out, "Identical webhook endpoints left alone") || !strings.Contains(out, other) {
+		t.Errorf("apply did not warn about the endpoints it left alone, naming %s:\n%s", other, out)
+	}
+	// The other workspace's, this apply's orphan, and this apply's own.
+	if n := len(env.Server.Endpoints()); n != 3 {
+		t.Errorf("server holds %d endpoints, want 3", n)
+	}
+	cli.MustRun(t, "destroy", "-auto-approve", "-no-color", "-input=false")
 }

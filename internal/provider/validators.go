@@ -86,7 +86,9 @@ func (endpointIDValidator) Description(context.Context) string {
 		"without whitespace, '/', '\\', '?', '#' or '%%', such as we_0123456789abcdef01234567", retivo.MaxIDLength)
 }
 
-func (v endpointIDValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v endpointIDValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (v endpointIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {

@@ -337,7 +337,7 @@ func TestClient_concurrentIdenticalAmbiguousCreates(t *testing.T) {
 			// re-apply retries it); what must hold is that nothing is lost.
 			e, err := f.client.CreateEndpoint(context.Background(), retivo.CreateEndpointRequest{URL: "https://same.example"})
 			if err == nil {
-				results <- e
+				results <- e.Endpoint
 			}
 		})
 	}

@@ -50,12 +50,13 @@ const maxCreateRounds = 5
 // identical endpoint (same url, description, events and active) in the
 // moments between our baseline list and our recovery; and an attempt the
 // server commits even later than the last look.
-func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) (*Endpoint, error) {
+func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) (*Created, error) {
 	if err := c.ensureBaseline(ctx); err != nil {
 		return nil, err
 	}
 	key := fingerprint(req)
 	var lastErr error
+	var unattributed []string
 	firstSince := c.snapshots.lastObservation()
 	for range maxCreateRounds {
 		since := c.snapshots.lastObservation()
@@ -68,28 +69,64 @@ func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) 
 				// An earlier attempt's endpoint may have been committed
 				// after the recovery looked (a gateway timed out while the
 				// server was still working): look once more.
-				if recErr := c.removeOrphans(ctx, key, req, firstSince); recErr != nil {
+				left, recErr := c.removeOrphans(ctx, key, req, firstSince)
+				if recErr != nil {
 					return nil, fmt.Errorf("the endpoint was created, but removing an endpoint an earlier "+
 						"attempt may have left failed: %w", recErr)
 				}
+				unattributed = appendNew(unattributed, left...)
 			}
-			return created, nil
+			return &Created{Endpoint: created, Unattributed: unattributed}, nil
 		}
 		apiErr, ok := AsError(err)
 		if !ok || !apiErr.MayHaveCommitted {
 			return nil, err
 		}
 		lastErr = err
-		if recErr := c.removeOrphans(ctx, key, req, since); recErr != nil {
+		c.snapshots.creates.ambiguous(key, 1)
+		left, recErr := c.removeOrphans(ctx, key, req, since)
+		if recErr != nil {
 			return nil, fmt.Errorf("%w; the create may have registered an endpoint without its secret, and "+
 				"removing it failed: %v", err, recErr)
 		}
+		unattributed = appendNew(unattributed, left...)
 		if ctx.Err() != nil || !resendable(apiErr) {
-			return nil, err
+			return nil, withUnattributed(err, unattributed)
 		}
 	}
-	return nil, fmt.Errorf("%w (the create's outcome was unknown %d times; any endpoints it may have "+
-		"registered were removed)", lastErr, maxCreateRounds)
+	return nil, withUnattributed(fmt.Errorf("%w (the create's outcome was unknown %d times; any endpoints it may "+
+		"have registered were removed)", lastErr, maxCreateRounds), unattributed)
+}
+
+// Created is a created endpoint, with its secret, and what the recovery of
+// an ambiguous attempt could not settle.
+type Created struct {
+	*Endpoint
+	// Unattributed are endpoints identical to this one (same url,
+	// description, events and active) that an ambiguous attempt of this
+	// process may have registered, but so may another program using the
+	// same account: there were more of them than ambiguous attempts, so
+	// recovery deleted none. Whoever owns them should check.
+	Unattributed []string
+}
+
+// withUnattributed names the endpoints recovery left alone in err.
+func withUnattributed(err error, ids []string) error {
+	if len(ids) == 0 {
+		return err
+	}
+	return fmt.Errorf("%w; endpoints identical to this one that an earlier attempt may have registered, or "+
+		"another program using the same account: %s (not deleted, since they cannot be told apart; delete "+
+		"the ones nobody manages through the Retivo API)", err, strings.Join(ids, ", "))
+}
+
+func appendNew(list []string, ids ...string) []string {
+	for _, id := range ids {
+		if !slices.Contains(list, id) {
+			list = append(list, id)
+		}
+	}
+	return list
 }
 
 // ensureBaseline makes sure a list call has recorded the existing endpoints
@@ -109,7 +146,12 @@ func (c *Client) ensureBaseline(ctx context.Context) error {
 
 // removeOrphans deletes the endpoints an ambiguous create of req may have
 // registered. A cancelled apply still cleans up, within CancelGracePeriod.
-func (c *Client) removeOrphans(ctx context.Context, key string, req CreateEndpointRequest, since uint64) error {
+// When there are more candidates than this process has ambiguous attempts of
+// the same endpoint, some belong to someone else (another workspace using
+// the same key created an identical endpoint meanwhile) and there is no
+// telling which: it deletes none and returns them. Deleting someone else's
+// endpoint is worse than leaving an orphan.
+func (c *Client) removeOrphans(ctx context.Context, key string, req CreateEndpointRequest, since uint64) ([]string, error) {
 	lock := c.snapshots.creates.get(key)
 	lock.Lock()
 	defer lock.Unlock()
@@ -118,18 +160,26 @@ func (c *Client) removeOrphans(ctx context.Context, key string, req CreateEndpoi
 	defer release()
 	listing, err := c.ListEndpoints(ctx)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	var candidates []string
+	for _, e := range listing.Endpoints {
+		if matchesRequest(e, req) && c.snapshots.mayBeOrphanOf(e.ID, since) {
+			candidates = append(candidates, e.ID)
+		}
+	}
+	if len(candidates) > c.snapshots.creates.ambiguous(key, 0) {
+		return candidates, nil
 	}
 	var errs []error
-	for _, e := range listing.Endpoints {
-		if !matchesRequest(e, req) || !c.snapshots.mayBeOrphanOf(e.ID, since) {
+	for _, id := range candidates {
+		if err := c.DeleteEndpoint(ctx, id); err != nil && !IsNotFound(err) {
+			errs = append(errs, fmt.Errorf("deleting orphan endpoint %s: %w", id, err))
 			continue
 		}
-		if err := c.DeleteEndpoint(ctx, e.ID); err != nil && !IsNotFound(err) {
-			errs = append(errs, fmt.Errorf("deleting orphan endpoint %s: %w", e.ID, err))
-		}
+		c.snapshots.creates.ambiguous(key, -1)
 	}
-	return errors.Join(errs...)
+	return nil, errors.Join(errs...)
 }
 
 // fingerprint identifies what a create registers.
@@ -161,10 +211,12 @@ func deref[T any](p *T, fallback T) T {
 	return *p
 }
 
-// createLocks hands out one RWMutex per create fingerprint.
+// createLocks hands out one RWMutex per create fingerprint, and counts the
+// ambiguous attempts of each that recovery has not settled.
 type createLocks struct {
-	mu    sync.Mutex
-	locks map[string]*sync.RWMutex
+	mu        sync.Mutex
+	locks     map[string]*sync.RWMutex
+	uncertain map[string]int
 }
 
 func (l *createLocks) get(key string) *sync.RWMutex {
@@ -179,4 +231,16 @@ func (l *createLocks) get(key string) *sync.RWMutex {
 		l.locks[key] = m
 	}
 	return m
+}
+
+// ambiguous adds delta to the count of unsettled ambiguous attempts of key
+// and returns the new count.
+func (l *createLocks) ambiguous(key string, delta int) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.uncertain == nil {
+		l.uncertain = map[string]int{}
+	}
+	l.uncertain[key] = max(l.uncertain[key]+delta, 0)
+	return l.uncertain[key]
 }
