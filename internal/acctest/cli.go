@@ -179,3 +179,19 @@ func SkipBelow(t *testing.T, minimum *version.Version, feature string) {
 			feature, minimum, v)
 	}
 }
+
+// Start starts one terraform command without waiting for it, for tests that
+// interrupt or kill it; the caller waits for cmd. out collects its output.
+func (c *CLI) Start(args ...string) (cmd *exec.Cmd, out *bytes.Buffer, err error) {
+	path, err := lookTerraform()
+	if err != nil {
+		return nil, nil, err
+	}
+	out = &bytes.Buffer{}
+	cmd = exec.Command(path, args...)
+	cmd.Dir = c.Dir
+	cmd.Env = c.Env
+	cmd.Stdout = out
+	cmd.Stderr = out
+	return cmd, out, cmd.Start()
+}

@@ -30,6 +30,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*webhookEndpointResource)(nil)
 	_ resource.ResourceWithImportState = (*webhookEndpointResource)(nil)
 	_ resource.ResourceWithIdentity    = (*webhookEndpointResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*webhookEndpointResource)(nil)
 )
 
 // Default timeouts of the resource's operations; each includes the retries.
@@ -181,6 +182,7 @@ func (r *webhookEndpointResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	created := outcome.Endpoint
+	r.client.MarkManaged(created.ID)
 	if len(outcome.Unattributed) > 0 {
 		resp.Diagnostics.AddWarning("Identical webhook endpoints left alone",
 			fmt.Sprintf("Webhook endpoint %s was created, but a first attempt's answer was lost, and Retivo now "+
@@ -244,6 +246,7 @@ func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadReq
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 		return
 	}
+	r.client.MarkManaged(found.ID)
 	state.merge(found)
 	resolveUnknowns(&state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -315,6 +318,52 @@ func (r *webhookEndpointResource) Delete(ctx context.Context, req resource.Delet
 	err := r.client.DeleteEndpoint(ctx, state.ID.ValueString())
 	if err != nil && !retivo.IsNotFound(err) { // already gone is what we wanted
 		resp.Diagnostics.Append(apiErrorDiagnostic("delete webhook endpoint "+state.ID.ValueString(), err))
+	}
+}
+
+// ModifyPlan warns when a planned create would register an endpoint
+// identical to one the account already holds outside this configuration's
+// state: the receiver would get every event twice, and the existing one may
+// be a leftover of an interrupted apply (its id and secret never reached
+// the state). Endpoints in state are marked managed first, by the refresh
+// and by the plan of each existing resource, so a replacement (secret
+// rotation) is not taken for a duplicate of the endpoint it replaces.
+func (r *webhookEndpointResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.client == nil || req.Plan.Raw.IsNull() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var id types.String
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+		if isKnown(id) {
+			r.client.MarkManaged(id.ValueString())
+		}
+		return
+	}
+	var plan webhookEndpointResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.URL.IsUnknown() || plan.Description.IsUnknown() ||
+		plan.SubscribedEvents.IsUnknown() || plan.Active.IsUnknown() {
+		return
+	}
+	body, diags := createRequest(ctx, plan)
+	if diags.HasError() {
+		return
+	}
+	snapshot, err := r.client.RecentEndpoints(ctx)
+	if err != nil {
+		return // the plan goes on; the apply reports a Retivo that cannot be reached
+	}
+	if ids := r.client.IdenticalEndpoints(snapshot, body); len(ids) > 0 {
+		// The url in the summary keeps Terraform from folding the warnings
+		// of several resources into one, which would hide their ids.
+		resp.Diagnostics.AddWarning("An identical webhook endpoint already exists for "+body.URL,
+			fmt.Sprintf("This plan creates a webhook endpoint for %s, but Retivo already holds %d identical "+
+				"endpoint(s) (same url, description, events and active) that are not in this configuration's "+
+				"state: %s.\n\nIf one is a leftover of an interrupted apply, its secret is lost: delete it through "+
+				"the Retivo API, or import it (terraform import, or an import block with its id) and replace it "+
+				"to get a new secret. If another configuration manages it, the receiver will get every event "+
+				"twice.", body.URL, len(ids), strings.Join(ids, ", ")))
 	}
 }
 

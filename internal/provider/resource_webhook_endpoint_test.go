@@ -637,3 +637,47 @@ resource "retivo_webhook_endpoint" "test" {
 		t.Errorf("plan after the import is not empty (%v):\n%s", err, out)
 	}
 }
+
+// The documented secret rotation: -replace with create_before_destroy gives
+// a new endpoint and a new secret, and the plan's duplicate warning does not
+// take the endpoint being replaced for a duplicate of its replacement.
+//
+// Known limit: in the apply phase Terraform re-plans the new endpoint after
+// moving the old one out of the state, in a provider process that never saw
+// the old one, and no request of that phase tells them apart; the warning
+// can repeat there (the docs say so). The plan, which is what users review
+// and CI gates on, is checked here.
+func TestAccWebhookEndpoint_rotateSecret(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	cli := acctest.NewCLI(t, env.Config(`
+resource "retivo_webhook_endpoint" "test" {
+  url               = "https://example.com/rotate"
+  subscribed_events = ["order.created"]
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`))
+	cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	before := env.Server.Endpoints()
+	if len(before) != 1 {
+		t.Fatalf("server holds %d endpoints", len(before))
+	}
+	plan := cli.MustRun(t, "plan", "-no-color", "-input=false", "-replace=retivo_webhook_endpoint.test")
+	if strings.Contains(plan, "identical webhook endpoint") {
+		t.Errorf("the plan of a rotation warns about a duplicate:\n%s", plan)
+	}
+	if !strings.Contains(plan, "1 to add, 0 to change, 1 to destroy") {
+		t.Errorf("the plan does not replace the endpoint:\n%s", plan)
+	}
+	cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false", "-replace=retivo_webhook_endpoint.test")
+	after := env.Server.Endpoints()
+	if len(after) != 1 || after[0].ID == before[0].ID || after[0].Secret == before[0].Secret {
+		t.Errorf("rotation: before %s, after %+v", before[0].ID, after)
+	}
+	show := cli.MustRun(t, "show", "-json")
+	if err := env.ServerMatchesStateJSON([]byte(show)); err != nil {
+		t.Error(err)
+	}
+}

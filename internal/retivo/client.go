@@ -76,6 +76,7 @@ type Client struct {
 	redactor  *Redactor
 	logging   *loggingTransport
 	snapshots *snapshotCache
+	managed   managedIDs
 
 	baselineMu sync.Mutex
 }
@@ -246,11 +247,8 @@ func (c *Client) createOnce(ctx context.Context, req CreateEndpointRequest) (*En
 	// Once sent, the create may finish after the caller gives up (Terraform
 	// was interrupted): its answer is the only copy of the secret, and the
 	// resource can still reach the state if it arrives in the grace period.
-	sendCtx, release := outlivingCaller(ctx)
-	defer release()
-	sendCtx = withCaller(sendCtx, ctx)
 	var out endpointResponse
-	status, err := c.doStatus(withNoBlindResend(sendCtx), http.MethodPost, endpointsPath, req, &out)
+	status, err := c.doStatus(withGraceOnTheWire(withNoBlindResend(ctx)), http.MethodPost, endpointsPath, req, &out)
 	if err == nil && (out.Endpoint == nil || out.Endpoint.ID == "") {
 		// The server said yes but the answer cannot be used: the endpoint
 		// may exist, without a secret anyone knows.
@@ -598,7 +596,6 @@ func newRetryingClient(cfg Config, redactor *Redactor) (*retryablehttp.Client, *
 	rc.RetryWaitMax = orDefault(cfg.RetryWaitMax, DefaultRetryWaitMax)
 	rc.RetryWaitMax = max(rc.RetryWaitMax, rc.RetryWaitMin)
 	rc.CheckRetry = shouldRetry
-	rc.PrepareRetry = noRetryAfterCallerGaveUp
 	rc.Backoff = jitteredBackoff
 	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
 	return rc, logging

@@ -2,6 +2,7 @@ package retivo
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -23,6 +24,22 @@ type loggingTransport struct {
 
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	attempt := attemptOf(req)
+	if graceOnTheWire(req.Context()) {
+		// This attempt, once sent, outlives a cancelled caller by up to
+		// CancelGracePeriod; the body is read under the same context.
+		detached, release := outlivingCaller(req.Context())
+		resp, err := t.roundTrip(req.WithContext(detached), attempt)
+		if err != nil || resp == nil {
+			release()
+			return resp, err
+		}
+		resp.Body = &releasingBody{ReadCloser: resp.Body, release: release}
+		return resp, nil
+	}
+	return t.roundTrip(req, attempt)
+}
+
+func (t *loggingTransport) roundTrip(req *http.Request, attempt int64) (*http.Response, error) {
 	if t.logger == nil {
 		return t.next.RoundTrip(req)
 	}
@@ -66,4 +83,16 @@ func attemptsMade(ctx context.Context) int64 {
 
 func withAttemptCounter(ctx context.Context) context.Context {
 	return context.WithValue(ctx, attemptKey{}, new(atomic.Int64))
+}
+
+// releasingBody frees a detached context once the body is closed.
+type releasingBody struct {
+	io.ReadCloser
+	release func()
+}
+
+func (b *releasingBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.release()
+	return err
 }

@@ -37,6 +37,11 @@ func noBlindResend(ctx context.Context) bool {
 //   - Certificate errors, redirect loops and a cancelled context: never retry.
 func shouldRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctxErr := ctx.Err(); ctxErr != nil {
+		if resp != nil && err == nil {
+			// An answer that arrived in the grace period after the caller
+			// gave up is used as it is, never retried.
+			return false, nil
+		}
 		return false, ctxErr
 	}
 	if err != nil {

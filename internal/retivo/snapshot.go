@@ -36,6 +36,7 @@ type snapshotCache struct {
 	mu         sync.Mutex
 	generation uint64
 	current    *Snapshot
+	latest     *Snapshot // the last one fetched, whatever was written since
 	// observations counts list calls started; firstSeen maps every id seen
 	// in a list answer to the observation that first saw it, and registered
 	// holds the ids this process registered itself. Ambiguous-create
@@ -95,7 +96,7 @@ func accountCache(baseURL, apiKey string, maxAge time.Duration) *snapshotCache {
 		c = newSnapshotCache(maxAge)
 		accounts.caches[key] = c
 	}
-	c.wrote() // drop any snapshot an earlier client of this account left
+	c.forget() // drop any snapshot an earlier client of this account left
 	return c
 }
 
@@ -113,6 +114,14 @@ func (c *snapshotCache) wrote() {
 	defer c.mu.Unlock()
 	c.generation++
 	c.current = nil
+}
+
+// forget drops every snapshot, for a new client.
+func (c *snapshotCache) forget() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.generation++
+	c.current, c.latest = nil, nil
 }
 
 // created records an endpoint this process registered and got the secret of.
@@ -165,9 +174,19 @@ func (c *snapshotCache) fresh(now time.Time) (*Snapshot, uint64) {
 func (c *snapshotCache) store(s *Snapshot) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.latest = s
 	if s.gen == c.generation {
 		c.current = s
 	}
+}
+
+func (c *snapshotCache) recent(now time.Time) *Snapshot {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s := c.latest; s != nil && now.Sub(s.fetchedAt) < c.maxAge {
+		return s
+	}
+	return nil
 }
 
 // lastObservation is the number of the latest completed list observation.
@@ -215,6 +234,18 @@ func (c *Client) Endpoints(ctx context.Context) (*Snapshot, error) {
 		s, _ := res.Val.(*Snapshot)
 		return s, nil
 	}
+}
+
+// RecentEndpoints is Endpoints for callers that can do with a snapshot
+// taken before this client's latest writes, such as a plan-time warning: it
+// serves the latest snapshot within the age bound whatever was written
+// since, and lists only when there is none. An apply that creates many
+// endpoints then lists once, not once per create.
+func (c *Client) RecentEndpoints(ctx context.Context) (*Snapshot, error) {
+	if s := c.snapshots.recent(time.Now()); s != nil {
+		return s, nil
+	}
+	return c.Endpoints(ctx)
 }
 
 // FindEndpoint returns one endpoint by id through the shared snapshot.
