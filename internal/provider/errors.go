@@ -37,7 +37,7 @@ func describeAPIError(action string, err error) (string, string) {
 	if !ok {
 		return "Retivo request failed", fmt.Sprintf("Could not %s: %v", action, err)
 	}
-	server := apiErr.Message
+	server := apiErr.ServerMessage()
 	if server == "" {
 		server = "(no message)"
 	}

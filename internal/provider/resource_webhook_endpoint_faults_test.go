@@ -474,3 +474,49 @@ func TestAccWebhookEndpoint_planAfterKillNamesLeftovers(t *testing.T) {
 		t.Errorf("no duplicate warning in the plan:\n%s", plan)
 	}
 }
+
+// A new Terraform process (a plan, a destroy) learns the secrets from the
+// state: an error answer that quotes them shows none, in the output or in
+// TRACE logs.
+func TestAccWebhookEndpoint_secretsFromStateMaskedInErrors(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	cli := acctest.NewCLI(t, manyEndpoints(env, 3))
+	cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	var secrets []string
+	for _, e := range env.Server.Endpoints() {
+		secrets = append(secrets, e.Secret)
+	}
+	env.Server.AddFault(localserver.Fault{Route: localserver.RouteList, Status: 500, Delay: 300 * time.Millisecond,
+		Body: `{"error": "internal error while listing: ` + strings.Join(secrets, " ") + `"}`})
+	logPath := filepath.Join(t.TempDir(), "trace.log")
+	cli.Env = append(cli.Env, "TF_LOG=trace", "TF_LOG_PATH="+logPath)
+	var outputs []string
+	for _, args := range [][]string{
+		{"plan", "-no-color", "-input=false"},
+		{"destroy", "-auto-approve", "-no-color", "-input=false"},
+	} {
+		out, err := cli.Run(args...)
+		if err == nil {
+			t.Fatalf("%s succeeded although every list call fails:\n%s", args[0], out)
+		}
+		outputs = append(outputs, out)
+	}
+	logs, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs = append(outputs, string(logs))
+	for i, text := range outputs {
+		if i < 2 && !acctest.ErrorPattern("internal error while listing: *** *** ***").MatchString(text) {
+			t.Errorf("output %d does not show the server's error:\n%s", i, lastLines(text, 30))
+		}
+		for _, secret := range secrets {
+			if strings.Contains(text, secret) {
+				t.Errorf("output %d (plan, destroy, TRACE log) shows a webhook secret", i)
+			}
+		}
+	}
+	env.Server.ClearFaults()
+	cli.Env = cli.Env[:len(cli.Env)-2]
+	cli.MustRun(t, "destroy", "-auto-approve", "-no-color", "-input=false")
+}

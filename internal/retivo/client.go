@@ -358,8 +358,20 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	return err
 }
 
-// doStatus is do that also returns the status of the answer.
+// doStatus is do that also returns the status of the answer. Its errors
+// mask the sensitive values the client knows when they are shown, not only
+// when they were made: a secret learned meanwhile (from another resource's
+// state, say) is masked too.
 func (c *Client) doStatus(ctx context.Context, method, path string, body, out any) (int, error) {
+	status, err := c.send(ctx, method, path, body, out)
+	if apiErr, ok := AsError(err); ok {
+		apiErr.redactor = c.redactor
+	}
+	return status, err
+}
+
+// send sends one call (with retries) and decodes a 2xx answer into out.
+func (c *Client) send(ctx context.Context, method, path string, body, out any) (int, error) {
 	ctx = withAttemptCounter(ctx)
 	req, err := c.newRequest(ctx, method, path, body)
 	if err != nil {

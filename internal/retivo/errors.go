@@ -77,6 +77,8 @@ type Error struct {
 	MayHaveCommitted bool
 	// Err is the underlying transport or decoding error, if any.
 	Err error
+
+	redactor *Redactor // masks known sensitive values in Error()
 }
 
 // Kind classifies the error.
@@ -109,6 +111,23 @@ func (e *Error) Kind() Kind {
 }
 
 func (e *Error) Error() string {
+	text := e.text()
+	if e.redactor != nil {
+		text = e.redactor.Redact(text)
+	}
+	return text
+}
+
+// ServerMessage is Message with the sensitive values the client knows now
+// masked.
+func (e *Error) ServerMessage() string {
+	if e.redactor != nil {
+		return e.redactor.Redact(e.Message)
+	}
+	return e.Message
+}
+
+func (e *Error) text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s", e.Method, e.Path)
 	switch {
