@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 )
 
 // maxCreateRounds bounds how many times an ambiguous create is recovered and
@@ -23,28 +22,27 @@ const maxCreateRounds = 5
 // a 502 or 504 from a gateway), the server may hold an endpoint whose secret
 // nobody has: an orphan. Resending blindly could make a second one. Instead:
 //
-//  1. Before the first create of the process, one list call records which
+//  1. Before the client's first create, one list call records which
 //     endpoints already exist (a refresh usually did this already). Every
 //     list answer records the ids it saw, and every create answer the id it
-//     registered, in the snapshot cache.
+//     registered, in the client's createRecords.
 //  2. Creates of identical endpoints (same url, description, events, active)
 //     are grouped by a per-fingerprint RWMutex: creates hold it shared while
 //     in flight, recovery holds it exclusively, so recovery never runs while
-//     an identical create of this process is still waiting for its answer.
+//     an identical create of this client is still waiting for its answer.
 //  3. Recovery lists the endpoints and deletes every one that matches the
-//     request exactly, was not registered by this process (a registered one
+//     request exactly, was not registered by this client (a registered one
 //     belongs to a resource that has its secret), and was not seen by any
-//     list started before the ambiguous create was sent (an older one
-//     belongs to someone else). Those are orphans of this process: without
+//     list answered before the ambiguous create was sent (an older one
+//     belongs to someone else). Those are orphans of this client: without
 //     a secret they are useless, so deleting them loses nothing.
 //  4. The create is then sent again (after a transport failure or a gateway
 //     error; a plain 500 is reported as it is), up to maxCreateRounds times,
 //     and once one succeeds, step 3 runs one last time for an earlier
 //     attempt the server may have committed late.
 //
-// The records of steps 1-3 are shared by every client of the account in the
-// process, so two provider configurations (aliases) never take each other's
-// endpoints for orphans.
+// A create already sent, and each recovery, may outlive a caller that has
+// gone by up to GracePeriod.
 //
 // So after the apply the server holds exactly the endpoints in state, each
 // with its secret. What this cannot tell apart: another program creating an
@@ -56,11 +54,11 @@ func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) 
 		return nil, err
 	}
 	key := fingerprint(req)
+	lock := c.creates.lock(key)
 	var lastErr error
-	firstSince := c.snapshots.lastObservation()
+	firstSince := c.creates.lastObservation()
 	for range maxCreateRounds {
-		since := c.snapshots.lastObservation()
-		lock := c.snapshots.creates.get(key)
+		since := c.creates.lastObservation()
 		lock.RLock()
 		created, err := c.createOnce(ctx, req)
 		lock.RUnlock()
@@ -69,7 +67,7 @@ func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) 
 				// An earlier attempt's endpoint may have been committed
 				// after the recovery looked (a gateway timed out while the
 				// server was still working): look once more.
-				if recErr := c.removeOrphans(ctx, key, req, firstSince); recErr != nil {
+				if recErr := c.removeOrphans(ctx, lock, req, firstSince); recErr != nil {
 					return nil, fmt.Errorf("the endpoint was created, but removing an endpoint an earlier "+
 						"attempt may have left failed: %w", recErr)
 				}
@@ -81,7 +79,7 @@ func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) 
 			return nil, err
 		}
 		lastErr = err
-		if recErr := c.removeOrphans(ctx, key, req, since); recErr != nil {
+		if recErr := c.removeOrphans(ctx, lock, req, since); recErr != nil {
 			return nil, fmt.Errorf("%w; the create may have registered an endpoint without its secret, and "+
 				"removing it failed: %v", err, recErr)
 		}
@@ -94,14 +92,14 @@ func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) 
 }
 
 // ensureBaseline makes sure a list call has recorded the existing endpoints
-// before this process sends its first create.
+// before this client sends its first create.
 func (c *Client) ensureBaseline(ctx context.Context) error {
-	if c.snapshots.hasListed() {
+	if c.creates.hasListed() {
 		return nil
 	}
-	c.baselineMu.Lock()
-	defer c.baselineMu.Unlock()
-	if c.snapshots.hasListed() {
+	c.creates.baselineMu.Lock()
+	defer c.creates.baselineMu.Unlock()
+	if c.creates.hasListed() {
 		return nil
 	}
 	_, err := c.Endpoints(ctx)
@@ -109,14 +107,13 @@ func (c *Client) ensureBaseline(ctx context.Context) error {
 }
 
 // removeOrphans deletes the endpoints an ambiguous create of req may have
-// registered. It uses a context of its own so that a cancelled apply still
-// cleans up, within a bound.
-func (c *Client) removeOrphans(ctx context.Context, key string, req CreateEndpointRequest, since uint64) error {
-	lock := c.snapshots.creates.get(key)
+// registered. It runs under withGrace, so that an apply cancelled or timed
+// out mid-create still cleans up, within GracePeriod.
+func (c *Client) removeOrphans(ctx context.Context, lock *sync.RWMutex, req CreateEndpointRequest, since uint64) error {
 	lock.Lock()
 	defer lock.Unlock()
 
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	ctx, cancel := withGrace(ctx)
 	defer cancel()
 	endpoints, err := c.ListEndpoints(ctx)
 	if err != nil {
@@ -124,7 +121,7 @@ func (c *Client) removeOrphans(ctx context.Context, key string, req CreateEndpoi
 	}
 	var errs []error
 	for _, e := range endpoints {
-		if !matchesRequest(e, req) || !c.snapshots.mayBeOrphanOf(e.ID, since) {
+		if !matchesRequest(e, req) || !c.creates.mayBeOrphanOf(e.ID, since) {
 			continue
 		}
 		if err := c.DeleteEndpoint(ctx, e.ID); err != nil && !IsNotFound(err) {
@@ -163,22 +160,79 @@ func deref[T any](p *T, fallback T) T {
 	return *p
 }
 
-// createLocks hands out one RWMutex per create fingerprint.
-type createLocks struct {
-	mu    sync.Mutex
-	locks map[string]*sync.RWMutex
+// createRecords is a client's orphan bookkeeping. observations counts
+// completed list answers; firstSeen maps every id seen in a list answer to
+// the observation that first saw it, and ours holds the ids this client
+// registered itself. Recovery uses them to tell its own orphans from
+// everyone else's endpoints.
+type createRecords struct {
+	baselineMu sync.Mutex // one baseline list at a time
+
+	mu           sync.Mutex
+	observations uint64
+	firstSeen    map[string]uint64
+	ours         map[string]struct{}
+	locks        map[string]*sync.RWMutex
 }
 
-func (l *createLocks) get(key string) *sync.RWMutex {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.locks == nil {
-		l.locks = map[string]*sync.RWMutex{}
+func newCreateRecords() *createRecords {
+	return &createRecords{firstSeen: map[string]uint64{}, ours: map[string]struct{}{}, locks: map[string]*sync.RWMutex{}}
+}
+
+// seen records the ids a completed list answer returned, under the next
+// observation number. Numbering at completion matters: a list that started
+// before a create but was answered after it may include the create's
+// endpoint, so it must not count as having seen it "before".
+func (r *createRecords) seen(endpoints []Endpoint) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.observations++
+	for _, e := range endpoints {
+		if _, ok := r.firstSeen[e.ID]; !ok {
+			r.firstSeen[e.ID] = r.observations
+		}
 	}
-	m, ok := l.locks[key]
+}
+
+// registered records an endpoint this client created and got the secret of.
+func (r *createRecords) registered(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ours[id] = struct{}{}
+}
+
+// mayBeOrphanOf reports whether id may be an endpoint registered by a create
+// sent after observation `since`: this client did not register it itself,
+// and no list answered before that create was sent saw it.
+func (r *createRecords) mayBeOrphanOf(id string, since uint64) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ours := r.ours[id]; ours {
+		return false
+	}
+	first, seen := r.firstSeen[id]
+	return !seen || first > since
+}
+
+// lastObservation is the number of the latest completed list answer.
+func (r *createRecords) lastObservation() uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.observations
+}
+
+func (r *createRecords) hasListed() bool {
+	return r.lastObservation() > 0
+}
+
+// lock is the RWMutex of one create fingerprint.
+func (r *createRecords) lock(key string) *sync.RWMutex {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	m, ok := r.locks[key]
 	if !ok {
 		m = &sync.RWMutex{}
-		l.locks[key] = m
+		r.locks[key] = m
 	}
 	return m
 }

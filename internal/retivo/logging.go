@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// Logger receives one entry per HTTP attempt. Fields never carry the API key,
-// the Authorization header or a webhook secret.
+// Logger receives one entry per HTTP attempt. The client masks the API key
+// and every webhook secret it knows in the message and in every string field
+// before the entry reaches the Logger.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
 }
@@ -33,14 +34,25 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		"attempt":     attemptOf(req),
 		"duration_ms": time.Since(start).Milliseconds(),
 	}
+	msg := "Retivo API request"
 	if err != nil {
-		fields["error"] = t.redactor.Redact(err.Error())
-		t.logger.Debug(req.Context(), "Retivo API request failed", fields)
-		return resp, err
+		msg = "Retivo API request failed"
+		fields["error"] = err.Error()
+	} else {
+		fields["status"] = resp.StatusCode
 	}
-	fields["status"] = resp.StatusCode
-	t.logger.Debug(req.Context(), "Retivo API request", fields)
+	t.log(req.Context(), msg, fields)
 	return resp, err
+}
+
+// log masks every known secret in msg and in the string fields, then logs.
+func (t *loggingTransport) log(ctx context.Context, msg string, fields map[string]any) {
+	for name, value := range fields {
+		if s, ok := value.(string); ok {
+			fields[name] = t.redactor.Redact(s)
+		}
+	}
+	t.logger.Debug(ctx, t.redactor.Redact(msg), fields)
 }
 
 // attemptOf numbers the attempts of one logical request. retryablehttp sends

@@ -4,28 +4,98 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"syscall"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
 )
 
-type unsafeKey struct{}
+// responseHeaderTimeout bounds the wait for an answer to start, so that a
+// stalled connection cannot hold one attempt for the whole of its caller's
+// deadline when a retry could still succeed.
+const responseHeaderTimeout = 2 * time.Minute
+
+// maxRetryAfter caps a Retry-After hint before any other bound applies, so
+// that huge values cannot overflow a time.Duration.
+const maxRetryAfter = 24 * time.Hour
+
+// newRetryingClient builds the HTTP stack of a client, from the top: the
+// retry loop, the per-attempt log, the grace period of an attempt already
+// sent, and the transport.
+func newRetryingClient(cfg Config, redactor *Redactor) *retryablehttp.Client {
+	base := cfg.HTTPClient
+	if base == nil {
+		base = cleanhttp.DefaultPooledClient()
+	} else {
+		copied := *base
+		base = &copied
+	}
+	base.CheckRedirect = keepKeyOnSameHost
+	base.Transport = &loggingTransport{
+		next:     &graceTransport{next: transportOf(base)},
+		logger:   cfg.Logger,
+		redactor: redactor,
+	}
+
+	rc := retryablehttp.NewClient()
+	rc.HTTPClient = base
+	rc.Logger = nil
+	rc.RetryMax = cfg.MaxRetries
+	rc.RetryWaitMin = positiveOr(cfg.RetryWaitMin, DefaultRetryWaitMin)
+	rc.RetryWaitMax = max(positiveOr(cfg.RetryWaitMax, DefaultRetryWaitMax), rc.RetryWaitMin)
+	rc.CheckRetry = shouldRetry
+	rc.Backoff = jitteredBackoff
+	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
+	return rc
+}
+
+func transportOf(c *http.Client) http.RoundTripper {
+	if c.Transport != nil {
+		return c.Transport
+	}
+	t := cleanhttp.DefaultPooledTransport()
+	t.ResponseHeaderTimeout = responseHeaderTimeout
+	return t
+}
+
+// keepKeyOnSameHost follows redirects but drops the API key when one leads to
+// another host or from https to http.
+func keepKeyOnSameHost(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	first := via[0].URL
+	if req.URL.Host != first.Host || (first.Scheme == "https" && req.URL.Scheme != "https") {
+		req.Header.Del("Authorization")
+	}
+	return nil
+}
+
+type noBlindResendKey struct{}
 
 // withNoBlindResend marks a request that must not be sent twice blindly: a
 // create (a second one could register a second endpoint) and the test call
 // (a second one sends a second test event). Once such a request may have
 // reached the server it is not retried; CreateEndpoint recovers instead.
 func withNoBlindResend(ctx context.Context) context.Context {
-	return context.WithValue(ctx, unsafeKey{}, true)
+	return context.WithValue(ctx, noBlindResendKey{}, true)
 }
 
 func noBlindResend(ctx context.Context) bool {
-	v, _ := ctx.Value(unsafeKey{}).(bool)
+	v, _ := ctx.Value(noBlindResendKey{}).(bool)
 	return v
 }
 
 // shouldRetry is the retry policy:
+//   - An answer that needs no retry is returned as it is, even when the
+//     caller has gone meanwhile: it may be a create's only copy of a secret.
 //   - 429, and 503 with Retry-After, mean the server did not do the work:
 //     retry any call.
 //   - 502, 504 and 503 without Retry-After may come from a gateway that
@@ -34,27 +104,27 @@ func noBlindResend(ctx context.Context) bool {
 //     the server: retry any call.
 //   - Other transport failures (timeouts, resets) may have happened after the
 //     request was written: retry only calls that are safe to repeat.
-//   - Certificate errors, redirect loops and a cancelled context: never retry.
+//   - Certificate errors, redirect loops and a caller that has gone: never
+//     retry.
 func shouldRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return false, ctxErr
-	}
-	if err != nil {
-		if isPermanentTransportError(err) {
-			return false, err
-		}
-		return neverSent(err) || !noBlindResend(ctx), nil
-	}
+	retry := false
 	switch {
+	case err != nil && isPermanentTransportError(err):
+		return false, err
+	case err != nil:
+		retry = neverSent(err) || !noBlindResend(ctx)
 	case resp.StatusCode == http.StatusTooManyRequests:
-		return true, nil
+		retry = true
 	case resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "":
-		return true, nil
+		retry = true
 	case resp.StatusCode == http.StatusBadGateway, resp.StatusCode == http.StatusServiceUnavailable,
 		resp.StatusCode == http.StatusGatewayTimeout:
-		return !noBlindResend(ctx), nil
+		retry = !noBlindResend(ctx)
 	}
-	return false, nil
+	if ctxErr := ctx.Err(); ctxErr != nil && (retry || err != nil) {
+		return false, ctxErr
+	}
+	return retry, nil
 }
 
 // neverSent reports whether a transport error proves the request never
@@ -107,11 +177,46 @@ func isPermanentTransportError(err error) bool {
 	return false
 }
 
-// redactedError shows a scrubbed text but keeps the original for errors.Is.
-type redactedError struct {
-	text  string
-	cause error
+// jitteredBackoff doubles the wait per attempt with full jitter, and honours
+// a Retry-After hint (seconds or HTTP date) up to max.
+func jitteredBackoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return min(d, maxWait)
+		}
+	}
+	ceiling := minWait << min(attempt, 20)
+	if ceiling <= 0 || ceiling > maxWait {
+		ceiling = maxWait
+	}
+	half := ceiling / 2
+	return half + rand.N(half+1)
 }
 
-func (e *redactedError) Error() string { return e.text }
-func (e *redactedError) Unwrap() error { return e.cause }
+// parseRetryAfter reads a Retry-After header in either of its forms: a
+// number of seconds or an HTTP date.
+func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return 0, false
+	}
+	if value[0] >= '0' && value[0] <= '9' {
+		seconds, err := strconv.ParseUint(value, 10, 64)
+		if err != nil {
+			var numErr *strconv.NumError
+			if errors.As(err, &numErr) && errors.Is(numErr.Err, strconv.ErrRange) {
+				return maxRetryAfter, true
+			}
+			return 0, false
+		}
+		if seconds > uint64(maxRetryAfter/time.Second) {
+			return maxRetryAfter, true
+		}
+		return time.Duration(seconds) * time.Second, true
+	}
+	when, err := http.ParseTime(value)
+	if err != nil {
+		return 0, false
+	}
+	return min(max(when.Sub(now), 0), maxRetryAfter), true
+}
