@@ -19,7 +19,7 @@ import (
 // CLIs through the protocol.
 func TestAccWebhookEndpointTestAction_afterCreate(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		CheckDestroy:           env.CheckDestroyed,
 		Steps: []resource.TestStep{
@@ -55,6 +55,7 @@ resource "retivo_webhook_endpoint" "test" {
 
 // Through the protocol, as Terraform 1.12+/1.14+ calls it (see protocol_test.go).
 func TestWebhookEndpointTestAction_protocol(t *testing.T) {
+	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	healthy := env.Server.InsertEndpoint(localserver.Endpoint{URL: env.ReceiverURL + "/ok", Active: true})
 	broken := env.Server.InsertEndpoint(localserver.Endpoint{URL: env.ReceiverURL + "/broken?status=500", Active: true})

@@ -80,10 +80,12 @@ func (d *webhookEndpointDataSource) Read(ctx context.Context, req datasource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withDefaultDeadline(ctx)
+	defer cancel()
 	id := config.ID.ValueString()
 	found, ok, err := d.client.FindEndpoint(ctx, id)
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic("read webhook endpoint "+id, err))
+		resp.Diagnostics.Append(apiErrorDiagnostic(dataSourceRead, "read webhook endpoint "+id, err))
 		return
 	}
 	if !ok {

@@ -21,7 +21,7 @@ func TestAccWebhookEndpointListResource_query(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
 	env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://made.elsewhere.example/hook", Active: false,
 		SubscribedEvents: []string{"order.created"}})
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		Steps: []resource.TestStep{
 			{
@@ -54,6 +54,7 @@ list "retivo_webhook_endpoint" "paused" {
 
 // Through the protocol, as Terraform 1.12+/1.14+ calls it (see protocol_test.go).
 func TestWebhookEndpointListResource_protocol(t *testing.T) {
+	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	a := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://a.example/hook", Description: "orders", Active: true, SubscribedEvents: []string{"order.created"}})
 	b := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://b.example/hook", Active: false, SubscribedEvents: []string{"order.created"}})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -29,14 +30,6 @@ var (
 	_ resource.ResourceWithConfigure   = (*webhookEndpointResource)(nil)
 	_ resource.ResourceWithImportState = (*webhookEndpointResource)(nil)
 	_ resource.ResourceWithIdentity    = (*webhookEndpointResource)(nil)
-)
-
-// Default timeouts of the resource's operations; each includes the retries.
-const (
-	defaultCreateTimeout = 5 * time.Minute
-	defaultReadTimeout   = 2 * time.Minute
-	defaultUpdateTimeout = 5 * time.Minute
-	defaultDeleteTimeout = 5 * time.Minute
 )
 
 // NewWebhookEndpointResource returns the retivo_webhook_endpoint resource.
@@ -127,9 +120,20 @@ func (r *webhookEndpointResource) Schema(ctx context.Context, _ resource.SchemaR
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": endpointTimeoutsBlock(ctx),
 		},
 	}
+}
+
+// endpointTimeoutsBlock is the resource's timeouts block: one per operation.
+func endpointTimeoutsBlock(ctx context.Context) schema.Block {
+	return timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
+}
+
+// endpointTimeoutsAttrTypes are the attributes of the timeouts block, for a
+// null block in values built outside a plan (the list resource's results).
+func endpointTimeoutsAttrTypes(ctx context.Context) map[string]attr.Type {
+	return endpointTimeoutsBlock(ctx).Type().(attr.TypeWithAttributeTypes).AttributeTypes()
 }
 
 func (r *webhookEndpointResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
@@ -176,7 +180,7 @@ func (r *webhookEndpointResource) Create(ctx context.Context, req resource.Creat
 	}
 	created, err := r.client.CreateEndpoint(ctx, body)
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic("create the webhook endpoint", err))
+		resp.Diagnostics.Append(apiErrorDiagnostic(resourceCreate, "create the webhook endpoint", err))
 		return
 	}
 
@@ -214,7 +218,7 @@ func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadReq
 	// by every read of this provider process (see retivo.Client.Endpoints).
 	found, ok, err := r.client.FindEndpoint(ctx, state.ID.ValueString())
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic("read webhook endpoint "+state.ID.ValueString(), err))
+		resp.Diagnostics.Append(apiErrorDiagnostic(resourceRead, "read webhook endpoint "+state.ID.ValueString(), err))
 		return
 	}
 	if !ok {
@@ -263,7 +267,7 @@ func (r *webhookEndpointResource) Update(ctx context.Context, req resource.Updat
 				"notice and the endpoint will be created anew.", id))
 			return
 		}
-		resp.Diagnostics.Append(apiErrorDiagnostic("update webhook endpoint "+id, err))
+		resp.Diagnostics.Append(apiErrorDiagnostic(resourceUpdate, "update webhook endpoint "+id, err))
 		return
 	}
 
@@ -297,7 +301,7 @@ func (r *webhookEndpointResource) Delete(ctx context.Context, req resource.Delet
 
 	err := r.client.DeleteEndpoint(ctx, state.ID.ValueString())
 	if err != nil && !retivo.IsNotFound(err) { // already gone is what we wanted
-		resp.Diagnostics.Append(apiErrorDiagnostic("delete webhook endpoint "+state.ID.ValueString(), err))
+		resp.Diagnostics.Append(apiErrorDiagnostic(resourceDelete, "delete webhook endpoint "+state.ID.ValueString(), err))
 	}
 }
 

@@ -38,8 +38,9 @@ func TestAccWebhookEndpoint_rateLimitedEveryThirdRequest(t *testing.T) {
 	env.MaxRetryWait = "2s" // long enough to honour Retry-After: 1
 	env.Server.AddFault(localserver.Fault{Every: 3, Status: 429, RetryAfter: "1",
 		Body: `{"error": "rate limit exceeded, retry later"}`})
-	start := time.Now()
-	acctest.Test(t, resource.TestCase{
+	var start time.Time // once the test runs: a parallel test first waits for the serial ones
+	acctest.ParallelTest(t, resource.TestCase{
+		PreCheck: func() { acctest.PreCheck(t); start = time.Now() },
 		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
@@ -64,8 +65,9 @@ func TestAccWebhookEndpoint_unavailableOnFirstAttempt(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
 	env.Server.AddFault(localserver.Fault{FirstAttempt: true, Status: 503})
 	config := manyEndpoints(env, 5)
-	start := time.Now()
-	acctest.Test(t, resource.TestCase{
+	var start time.Time // once the test runs: a parallel test first waits for the serial ones
+	acctest.ParallelTest(t, resource.TestCase{
+		PreCheck: func() { acctest.PreCheck(t); start = time.Now() },
 		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
@@ -88,8 +90,9 @@ func TestAccWebhookEndpoint_persistentBadGateway(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
 	env.Server.AddFault(localserver.Fault{Status: 502,
 		Body: "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"})
-	start := time.Now()
-	acctest.Test(t, resource.TestCase{
+	var start time.Time // once the test runs: a parallel test first waits for the serial ones
+	acctest.ParallelTest(t, resource.TestCase{
+		PreCheck: func() { acctest.PreCheck(t); start = time.Now() },
 		Steps: []resource.TestStep{
 			{
 				Config:      manyEndpoints(env, 1),
@@ -110,8 +113,9 @@ func TestAccWebhookEndpoint_timeoutsBlockBoundsRetries(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
 	env.MaxRetryWait = "30s"
 	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Status: 503, RetryAfter: "20"})
-	start := time.Now()
-	acctest.Test(t, resource.TestCase{
+	var start time.Time // once the test runs: a parallel test first waits for the serial ones
+	acctest.ParallelTest(t, resource.TestCase{
+		PreCheck: func() { acctest.PreCheck(t); start = time.Now() },
 		Steps: []resource.TestStep{
 			{
 				Config: env.Config(`
@@ -137,6 +141,7 @@ resource "retivo_webhook_endpoint" "test" {
 // one re-apply, the server must hold exactly the endpoints in state, each
 // with its secret.
 func TestAccWebhookEndpoint_createAnswerLost(t *testing.T) {
+	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Every: 2, DropAfterCommit: true})
 	cli := acctest.NewCLI(t, manyEndpoints(env, 8))
@@ -170,6 +175,7 @@ func TestAccWebhookEndpoint_createAnswerLost(t *testing.T) {
 }
 
 func TestAccWebhookEndpoint_fiftyUnderRateLimiting(t *testing.T) {
+	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	env.MaxRetryWait = "2s"
 	env.Server.AddFault(localserver.Fault{Every: 4, Status: 429, RetryAfter: "1"})
@@ -201,7 +207,8 @@ func TestAccWebhookEndpoint_fiftyUnderRateLimiting(t *testing.T) {
 }
 
 // A TRACE log of a whole apply and destroy, Terraform's and the provider's,
-// never contains the API key or a webhook secret.
+// never contains the API key or a webhook secret. It sets TF_LOG and
+// RETIVO_API_KEY, so it runs alone.
 func TestAccWebhookEndpoint_logsHideSecrets(t *testing.T) {
 	logPath := filepath.Join(t.TempDir(), "trace.log")
 	if p := os.Getenv("RETIVO_TEST_KEEP_LOG"); p != "" {
@@ -213,7 +220,7 @@ func TestAccWebhookEndpoint_logsHideSecrets(t *testing.T) {
 	// One failure so that error paths are logged too.
 	env.Server.AddFault(localserver.Fault{FirstAttempt: true, Status: 503})
 	var secrets []string
-	acctest.Test(t, resource.TestCase{
+	acctest.SerialTest(t, resource.TestCase{
 		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
