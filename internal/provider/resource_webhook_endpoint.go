@@ -166,9 +166,8 @@ func (r *webhookEndpointResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	defer cancel()
@@ -196,9 +195,7 @@ func (r *webhookEndpointResource) Create(ctx context.Context, req resource.Creat
 		// updated was last changed when it was created.
 		plan.UpdatedAt = plan.CreatedAt
 	}
-	resolveUnknowns(&plan)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
+	resp.Diagnostics.Append(saveState(ctx, &resp.State, resp.Identity, &plan)...)
 }
 
 func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -207,9 +204,8 @@ func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	defer cancel()
@@ -234,9 +230,7 @@ func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	state.merge(found)
-	resolveUnknowns(&state)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
+	resp.Diagnostics.Append(saveState(ctx, &resp.State, resp.Identity, &state)...)
 }
 
 func (r *webhookEndpointResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -246,9 +240,8 @@ func (r *webhookEndpointResource) Update(ctx context.Context, req resource.Updat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	defer cancel()
@@ -281,9 +274,7 @@ func (r *webhookEndpointResource) Update(ctx context.Context, req resource.Updat
 	if plan.UpdatedAt.IsUnknown() {
 		plan.UpdatedAt = state.UpdatedAt
 	}
-	resolveUnknowns(&plan)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
+	resp.Diagnostics.Append(saveState(ctx, &resp.State, resp.Identity, &plan)...)
 }
 
 func (r *webhookEndpointResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -292,9 +283,8 @@ func (r *webhookEndpointResource) Delete(ctx context.Context, req resource.Delet
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	defer cancel()
@@ -338,6 +328,15 @@ func updateRequest(ctx context.Context, plan webhookEndpointResourceModel) (reti
 	}, diags
 }
 
+// saveState settles what no answer did (resolveUnknowns) and records the
+// state and the identity.
+func saveState(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, m *webhookEndpointResourceModel) diag.Diagnostics {
+	resolveUnknowns(m)
+	diags := state.Set(ctx, m)
+	diags.Append(setIdentity(ctx, identity, m.ID)...)
+	return diags
+}
+
 // resolveUnknowns makes sure no computed value is left unknown after apply:
 // whatever the server's answers did not settle becomes null.
 func resolveUnknowns(m *webhookEndpointResourceModel) {
@@ -354,14 +353,16 @@ func resolveUnknowns(m *webhookEndpointResourceModel) {
 	}
 }
 
-// withTimeout bounds ctx by a timeouts block value or its default.
-func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration) (context.Context, context.CancelFunc, diag.Diagnostics) {
-	d, diags := get(ctx, def)
-	if diags.HasError() {
-		return ctx, func() {}, diags
+// withTimeout bounds ctx by a timeouts block value or its default. ok is
+// false when the value cannot be read; diags says why.
+func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration, diags *diag.Diagnostics) (_ context.Context, _ context.CancelFunc, ok bool) {
+	d, problems := get(ctx, def)
+	diags.Append(problems...)
+	if problems.HasError() {
+		return ctx, func() {}, false
 	}
 	ctx, cancel := context.WithTimeout(ctx, d)
-	return ctx, cancel, diags
+	return ctx, cancel, true
 }
 
 // clientFrom takes the client the provider configured.

@@ -40,7 +40,7 @@ func TestAccWebhookEndpoint_rateLimitedEveryThirdRequest(t *testing.T) {
 		Body: `{"error": "rate limit exceeded, retry later"}`})
 	var start time.Time // once the test runs: a parallel test first waits for the serial ones
 	acctest.ParallelTest(t, resource.TestCase{
-		PreCheck: func() { acctest.PreCheck(t); start = time.Now() },
+		PreCheck:     func() { acctest.PreCheck(t); start = time.Now() },
 		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
@@ -67,7 +67,7 @@ func TestAccWebhookEndpoint_unavailableOnFirstAttempt(t *testing.T) {
 	config := manyEndpoints(env, 5)
 	var start time.Time // once the test runs: a parallel test first waits for the serial ones
 	acctest.ParallelTest(t, resource.TestCase{
-		PreCheck: func() { acctest.PreCheck(t); start = time.Now() },
+		PreCheck:     func() { acctest.PreCheck(t); start = time.Now() },
 		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
