@@ -7,12 +7,11 @@ import (
 	"flag"
 	"log"
 	"os"
-	"runtime/debug"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/retivo/terraform-provider-retivo/internal/provider"
+	"github.com/retivo/terraform-provider-retivo/internal/sdklog"
 )
 
 // Run "make generate" to format the examples and regenerate the docs. The
@@ -26,46 +25,15 @@ import (
 // version is set at build time by goreleaser (-ldflags "-X main.version=...").
 var version = "dev"
 
-// quietUnlessLogging turns the SDK's own logging off when no TF_LOG*
-// variable is set. The SDK defaults to TRACE and encodes every entry as JSON
-// for Terraform, which discards them unless the user asked for logs: a third
-// of the provider's CPU time in a large plan. Any TF_LOG* variable (TF_LOG,
-// TF_LOG_PROVIDER, TF_LOG_SDK, ...) keeps the usual behaviour.
-func quietUnlessLogging() {
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "TF_LOG") {
-			return
-		}
-	}
-	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
-		_ = os.Setenv(name, "off")
-	}
-}
-
-// tuneGarbageCollector trades memory the provider does not otherwise use for
-// less GC work: its live heap is small (under 30 MiB in a plan of 500
-// endpoints) and mostly short-lived request garbage, so collecting half as
-// often saves CPU, while a 64 MiB soft limit keeps the peak well under
-// 100 MiB. GOGC and GOMEMLIMIT still override both.
-func tuneGarbageCollector() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(64 << 20)
-	}
-}
-
 func main() {
-	var debug bool
-	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
+	debugMode := flag.Bool("debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
-	quietUnlessLogging()
-	tuneGarbageCollector()
-
+	if err := sdklog.QuietUnlessAsked(os.Environ(), os.Setenv); err != nil {
+		log.Fatal(err.Error())
+	}
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/retivo/retivo",
-		Debug:   debug,
+		Debug:   *debugMode,
 	})
 	if err != nil {
 		log.Fatal(err.Error())

@@ -18,6 +18,7 @@ import (
 
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
 	"github.com/retivo/terraform-provider-retivo/internal/provider"
+	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
 
 // APIKey is the key every test server accepts.
@@ -36,14 +37,16 @@ type Env struct {
 	// Receiver records test deliveries; ReceiverURL reaches it.
 	Receiver    *localserver.Receiver
 	ReceiverURL string
-	// MaxRetryWait is the provider's max_retry_wait; short by default so
-	// retries do not slow the tests down.
+	// MaxRetries and MaxRetryWait are the provider's retry settings; the
+	// wait is short by default so retries do not slow the tests down.
+	MaxRetries   int
 	MaxRetryWait string
 }
 
 // NewEnv starts a local Retivo server and a receiver for the test, both
-// stopped when it ends. It also clears the provider's environment variables,
-// so the developer's own settings cannot leak into a test.
+// stopped when it ends. It touches no environment variable, so tests that
+// use it may run in parallel: the provider block (ProviderBlock) sets every
+// setting, so the environment cannot leak into the provider either.
 func NewEnv(t *testing.T, opts localserver.Options) *Env {
 	t.Helper()
 	return NewEnvWrapped(t, opts, nil)
@@ -54,9 +57,6 @@ func NewEnv(t *testing.T, opts localserver.Options) *Env {
 // say); nil wraps nothing.
 func NewEnvWrapped(t *testing.T, opts localserver.Options, wrap func(http.Handler) http.Handler) *Env {
 	t.Helper()
-	for _, name := range provider.EnvVars {
-		t.Setenv(name, "")
-	}
 	if opts.APIKeys == nil {
 		opts.APIKeys = []string{APIKey}
 	}
@@ -75,38 +75,51 @@ func NewEnvWrapped(t *testing.T, opts localserver.Options, wrap func(http.Handle
 		BaseURL:      api.URL + server.PathPrefix(),
 		Receiver:     receiver,
 		ReceiverURL:  hooks.URL,
+		MaxRetries:   retivo.DefaultMaxRetries,
 		MaxRetryWait: "50ms",
 	}
 }
 
-// ProviderBlock is a provider block for this environment; extra lines go
-// inside it.
+// ProviderBlock is a provider block for this environment that sets every
+// provider setting; extra lines go inside it.
 func (e *Env) ProviderBlock(extra ...string) string {
+	return e.providerBlock(fmt.Sprintf("  api_key        = %q\n", APIKey), extra...)
+}
+
+func (e *Env) providerBlock(key string, extra ...string) string {
 	return fmt.Sprintf(`
 provider "retivo" {
-  api_key        = %q
-  base_url       = %q
+%s  base_url       = %q
+  max_retries    = %d
   max_retry_wait = %q
 %s
 }
-`, APIKey, e.BaseURL, e.MaxRetryWait, strings.Join(extra, "\n"))
-}
-
-// ConfigKeyFromEnv is Config with the API key given through RETIVO_API_KEY
-// instead of the provider block, so that it appears in no configuration.
-func (e *Env) ConfigKeyFromEnv(t *testing.T, body string) string {
-	t.Setenv(provider.EnvAPIKey, APIKey)
-	return fmt.Sprintf(`
-provider "retivo" {
-  base_url       = %q
-  max_retry_wait = %q
-}
-`, e.BaseURL, e.MaxRetryWait) + body
+`, key, e.BaseURL, e.MaxRetries, e.MaxRetryWait, strings.Join(extra, "\n"))
 }
 
 // Config is the provider block followed by the given configuration.
 func (e *Env) Config(body string) string {
 	return e.ProviderBlock() + body
+}
+
+// SetProviderEnv is the one way a test sets the provider's environment
+// variables (provider.EnvVars): it clears them all, then sets the given ones,
+// for the rest of the test. It is only for tests that exercise the
+// environment (the function reads it; the provider falls back to it), and
+// such tests cannot run in parallel: t.Setenv panics in a parallel test.
+func SetProviderEnv(t *testing.T, values map[string]string) {
+	t.Helper()
+	for _, name := range provider.EnvVars {
+		t.Setenv(name, values[name])
+	}
+}
+
+// ConfigKeyFromEnv is Config with the API key given through RETIVO_API_KEY
+// instead of the provider block, so that it appears in no configuration. It
+// sets the environment: the test must be serial (SerialTest).
+func (e *Env) ConfigKeyFromEnv(t *testing.T, body string) string {
+	SetProviderEnv(t, map[string]string{provider.EnvAPIKey: APIKey})
+	return e.providerBlock("") + body
 }
 
 // ErrorPattern matches an error that contains each part in order. Spaces in
@@ -135,16 +148,27 @@ func PreCheck(t *testing.T) {
 	}
 }
 
-// Test runs an acceptance test case with what every test of this provider
-// shares filled in when the case leaves it empty: the Terraform CLI check and
-// the in-process provider.
-func Test(t *testing.T, c resource.TestCase) {
+// ParallelTest runs an acceptance test case in parallel with the others, with
+// what every test of this provider shares filled in when the case leaves it
+// empty: the Terraform CLI check and the in-process provider.
+func ParallelTest(t *testing.T, c resource.TestCase) {
 	t.Helper()
+	resource.ParallelTest(t, withDefaults(t, c))
+}
+
+// SerialTest is ParallelTest for the few tests that set environment
+// variables (SetProviderEnv, TF_LOG): they run alone.
+func SerialTest(t *testing.T, c resource.TestCase) {
+	t.Helper()
+	resource.Test(t, withDefaults(t, c))
+}
+
+func withDefaults(t *testing.T, c resource.TestCase) resource.TestCase {
 	if c.PreCheck == nil {
 		c.PreCheck = func() { PreCheck(t) }
 	}
 	if c.ProtoV6ProviderFactories == nil {
 		c.ProtoV6ProviderFactories = ProtoV6ProviderFactories
 	}
-	resource.Test(t, c)
+	return c
 }

@@ -6,9 +6,10 @@ import (
 	"time"
 )
 
-// adminRoutes are for a server running in its own process (the demo, the
-// benchmark): they read the counters and set faults over HTTP. They are not
-// part of the Retivo API and need no key; the command binds to loopback.
+// adminRoutes are for a server running in a process of its own
+// (cmd/retivo-local-server, for trying the provider by hand): they read the
+// counters and set faults over HTTP. They are not part of the Retivo API and
+// need no key; the command binds to loopback.
 func (s *Server) adminRoutes() {
 	s.mux.HandleFunc("GET /_admin/stats", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"requests": s.Stats(), "endpoints": len(s.Endpoints())})

@@ -76,10 +76,3 @@ func (s *Server) RemoveEndpoint(id string) bool {
 	delete(s.store.endpoints, id)
 	return ok
 }
-
-// SetMaxEndpoints changes the plan's endpoint limit; 0 means unlimited.
-func (s *Server) SetMaxEndpoints(n int) {
-	s.mu.Lock()
-	s.opts.MaxEndpoints = n
-	s.mu.Unlock()
-}

@@ -17,10 +17,9 @@ type Receiver struct {
 
 // Delivery is one request a Receiver got.
 type Delivery struct {
-	Path     string
-	Header   http.Header
-	Body     []byte
-	Answered int
+	Path   string
+	Header http.Header
+	Body   []byte
 }
 
 // NewReceiver returns a receiver that answers 200.
@@ -50,7 +49,7 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if q, err := strconv.Atoi(r.URL.Query().Get("status")); err == nil && q >= 200 && q <= 599 {
 		status = q
 	}
-	rc.deliveries = append(rc.deliveries, Delivery{Path: r.URL.Path, Header: r.Header.Clone(), Body: body, Answered: status})
+	rc.deliveries = append(rc.deliveries, Delivery{Path: r.URL.Path, Header: r.Header.Clone(), Body: body})
 	rc.mu.Unlock()
 	w.WriteHeader(status)
 }

@@ -38,8 +38,9 @@ type Options struct {
 	DeliveryTimeout time.Duration
 	// Latency is added to every API request.
 	Latency time.Duration
-	// Admin mounts the /_admin/ routes (stats, faults, latency) used by the
-	// demo and the benchmark when the server runs in its own process.
+	// Admin mounts the /_admin/ routes (stats, faults, latency), for a server
+	// run in a process of its own (cmd/retivo-local-server). The demo and
+	// the benchmark run it in-process and use its methods instead.
 	Admin bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time

@@ -81,9 +81,11 @@ func (a *webhookEndpointTestAction) Invoke(ctx context.Context, req action.Invok
 	}
 	id := config.EndpointID.ValueString()
 	resp.SendProgress(action.InvokeProgressEvent{Message: "Sending a test event to webhook endpoint " + id})
-	result, err := a.client.TestEndpoint(ctx, id)
+	callCtx, cancel := withDefaultDeadline(ctx)
+	defer cancel()
+	result, err := a.client.TestEndpoint(callCtx, id)
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic("test webhook endpoint "+id, err))
+		resp.Diagnostics.Append(apiErrorDiagnostic(actionInvoke, "test webhook endpoint "+id, err))
 		return
 	}
 	if result.Success {

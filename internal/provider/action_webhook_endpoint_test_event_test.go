@@ -22,7 +22,7 @@ import (
 // CLIs through the protocol.
 func TestAccWebhookEndpointTestAction_afterCreate(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		CheckDestroy:           env.CheckDestroyed,
 		Steps: []resource.TestStep{
@@ -58,6 +58,7 @@ resource "retivo_webhook_endpoint" "test" {
 
 // Through the protocol, as Terraform 1.12+/1.14+ calls it (see protocol_test.go).
 func TestWebhookEndpointTestAction_protocol(t *testing.T) {
+	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	healthy := env.Server.InsertEndpoint(localserver.Endpoint{URL: env.ReceiverURL + "/ok", Active: true})
 	broken := env.Server.InsertEndpoint(localserver.Endpoint{URL: env.ReceiverURL + "/broken?status=500", Active: true})
@@ -126,6 +127,7 @@ func TestWebhookEndpointTestAction_protocol(t *testing.T) {
 // create and on update, and invoked on its own with -invoke. Each run makes
 // exactly one delivery to the endpoint's current url.
 func TestAccWebhookEndpointTestAction_triggersAndInvoke(t *testing.T) {
+	t.Parallel()
 	acctest.SkipBelow(t, tfversion.Version1_14_0, "actions")
 	env := acctest.NewEnv(t, localserver.Options{})
 	config := func(path string) string {

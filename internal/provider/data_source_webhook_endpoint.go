@@ -79,10 +79,12 @@ func (d *webhookEndpointDataSource) Read(ctx context.Context, req datasource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withDefaultDeadline(ctx)
+	defer cancel()
 	id := config.ID.ValueString()
 	snapshot, err := d.client.Endpoints(ctx)
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic("read webhook endpoint "+id, err))
+		resp.Diagnostics.Append(apiErrorDiagnostic(dataSourceRead, "read webhook endpoint "+id, err))
 		return
 	}
 	addLeftOutWarning(snapshot, &resp.Diagnostics)

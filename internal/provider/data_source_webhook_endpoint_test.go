@@ -18,7 +18,7 @@ func TestAccWebhookEndpointDataSource_basic(t *testing.T) {
 		URL: "https://elsewhere.example/hook", Description: "made in the dashboard",
 		SubscribedEvents: []string{"customer.created"}, Active: false,
 	})
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: env.Config(`
@@ -58,7 +58,7 @@ data "retivo_webhook_endpoint" "outside" {
 
 func TestAccWebhookEndpointDataSource_unknownID(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: env.Config(`

@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"fmt"
 	"slices"
 	"testing"
 
@@ -10,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/retivo/terraform-provider-retivo/internal/acctest"
@@ -21,85 +19,56 @@ var compareSame = compare.ValuesSame()
 
 func TestAccWebhookEndpointsDataSource_filters(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
+	managed := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://managed.example/hook", Active: true,
+		SubscribedEvents: []string{"order.created", "order.paid"}})
 	paused := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://paused.example/hook", SubscribedEvents: []string{"order.created"}})
 	other := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://other.example/hook", Active: true, SubscribedEvents: []string{"customer.created"}})
 	config := env.Config(`
-resource "retivo_webhook_endpoint" "managed" {
-  url               = "https://managed.example/hook"
-  subscribed_events = ["order.created", "order.paid"]
-}
-
-data "retivo_webhook_endpoints" "all" {
-  depends_on = [retivo_webhook_endpoint.managed]
-}
+data "retivo_webhook_endpoints" "all" {}
 
 data "retivo_webhook_endpoints" "active" {
-  active     = true
-  depends_on = [retivo_webhook_endpoint.managed]
+  active = true
 }
 
 data "retivo_webhook_endpoints" "inactive" {
-  active     = false
-  depends_on = [retivo_webhook_endpoint.managed]
+  active = false
 }
 
 data "retivo_webhook_endpoints" "orders" {
   subscribed_event = "order.created"
-  depends_on       = [retivo_webhook_endpoint.managed]
 }
 
 data "retivo_webhook_endpoints" "active_orders" {
   active           = true
   subscribed_event = "order.created"
-  depends_on       = [retivo_webhook_endpoint.managed]
 }
 
 data "retivo_webhook_endpoints" "by_host" {
   url_contains = "other.example"
-  depends_on   = [retivo_webhook_endpoint.managed]
 }
 `)
-	ids := func(s *terraform.State, address string) []string {
-		attrs := s.RootModule().Resources[address].Primary.Attributes
-		var out []string
-		for i := 0; ; i++ {
-			v, ok := attrs[fmt.Sprintf("ids.%d", i)]
-			if !ok {
-				return out
-			}
-			out = append(out, v)
+	// expectIDs checks a data source's ids: exactly these, sorted.
+	expectIDs := func(name string, ids ...string) statecheck.StateCheck {
+		slices.Sort(ids)
+		checks := make([]knownvalue.Check, 0, len(ids))
+		for _, id := range ids {
+			checks = append(checks, knownvalue.StringExact(id))
 		}
+		return statecheck.ExpectKnownValue("data.retivo_webhook_endpoints."+name, tfjsonpath.New("ids"), knownvalue.ListExact(checks))
 	}
-	expectIDs := func(address string, want ...string) resource.TestCheckFunc {
-		return func(s *terraform.State) error {
-			wantIDs := slices.Clone(want)
-			for i, w := range wantIDs {
-				if w == "managed" {
-					wantIDs[i] = s.RootModule().Resources["retivo_webhook_endpoint.managed"].Primary.ID
-				}
-			}
-			slices.Sort(wantIDs)
-			if got := ids(s, address); !slices.Equal(got, wantIDs) {
-				return fmt.Errorf("%s ids %v, want %v (sorted)", address, got, wantIDs)
-			}
-			return nil
-		}
-	}
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					expectIDs("data.retivo_webhook_endpoints.all", "managed", paused.ID, other.ID),
-					expectIDs("data.retivo_webhook_endpoints.active", "managed", other.ID),
-					expectIDs("data.retivo_webhook_endpoints.inactive", paused.ID),
-					expectIDs("data.retivo_webhook_endpoints.orders", "managed", paused.ID),
-					expectIDs("data.retivo_webhook_endpoints.active_orders", "managed"),
-					expectIDs("data.retivo_webhook_endpoints.by_host", other.ID),
-				),
 				ConfigStateChecks: []statecheck.StateCheck{
+					expectIDs("all", managed.ID, paused.ID, other.ID),
+					expectIDs("active", managed.ID, other.ID),
+					expectIDs("inactive", paused.ID),
+					expectIDs("orders", managed.ID, paused.ID),
+					expectIDs("active_orders", managed.ID),
+					expectIDs("by_host", other.ID),
 					statecheck.ExpectKnownValue("data.retivo_webhook_endpoints.by_host", tfjsonpath.New("endpoints"),
-						knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
 							"id":                knownvalue.StringExact(other.ID),
 							"url":               knownvalue.StringExact("https://other.example/hook"),
 							"active":            knownvalue.Bool(true),

@@ -35,8 +35,10 @@ var endpointAttrTypes = map[string]attr.Type{
 	"updated_at":        types.StringType,
 }
 
-// newEndpointModel maps an API object to Terraform values; fields the answer
-// leaves out are null.
+// newEndpointModel maps an API object to Terraform values for a reader that
+// knows nothing before (the data sources, the list resource): fields the
+// answer leaves out are null. It is merge from an all-null model, so a list
+// answer maps the same way for the resource's Read and for the data sources.
 func newEndpointModel(e retivo.Endpoint) endpointModel {
 	m := endpointModel{
 		ID: types.StringNull(), URL: types.StringNull(), Description: types.StringNull(),
@@ -47,9 +49,12 @@ func newEndpointModel(e retivo.Endpoint) endpointModel {
 	return m
 }
 
-// merge overwrites m with every field the API answer carries and keeps m's
-// own values for the fields it leaves out: the API's answers differ in which
-// fields they include (no updated_at on create, no created_at on update).
+// merge is the one mapping from an API answer to Terraform values: it
+// overwrites m with every field the answer carries and keeps m's own values
+// for the fields it leaves out, since the API's answers differ in which
+// fields they include (no updated_at on create, no created_at on update). A
+// listed endpoint always carries description and subscribed_events: the
+// client reads null or missing ones as "" and [] (retivo.ListEndpoints).
 func (m *endpointModel) merge(e retivo.Endpoint) {
 	if e.ID != "" {
 		m.ID = types.StringValue(e.ID)

@@ -4,25 +4,110 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
 
+// Deadlines. Every call to Retivo runs under its caller's deadline, retries
+// included: a resource operation under its timeouts block value (or the
+// operation's default), every other caller under defaultCallTimeout. Only
+// retivo.GracePeriod goes beyond it: a create already sent, and the clean-up
+// of an ambiguous create, may outlive the caller by that much.
+
+// Default timeouts of the resource's operations.
+const (
+	defaultCreateTimeout = 5 * time.Minute
+	defaultReadTimeout   = 2 * time.Minute
+	defaultUpdateTimeout = 5 * time.Minute
+	defaultDeleteTimeout = 5 * time.Minute
+)
+
+// defaultCallTimeout bounds each call of the callers that have no timeouts
+// setting: the data sources, the list resource, the function and the action.
+const defaultCallTimeout = 5 * time.Minute
+
+// withDefaultDeadline bounds a caller that has no timeouts setting.
+func withDefaultDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, defaultCallTimeout)
+}
+
+// callerKind is who made a call, so that a failure names the settings that
+// govern that caller.
+type callerKind int
+
+const (
+	resourceCreate callerKind = iota
+	resourceRead
+	resourceUpdate
+	resourceDelete
+	dataSourceRead
+	listQuery
+	functionCall
+	actionInvoke
+)
+
+// timeoutSetting says what bounds the caller's calls and how to change it.
+func (k callerKind) timeoutSetting() string {
+	fixed := func(who string) string {
+		return fmt.Sprintf("%s no timeouts setting: each call is bounded by the provider's fixed %s, retries "+
+			"included. If Retivo is slow or rate limiting, run again later, or make the retries fit in that bound "+
+			"with a lower %s.", who, defaultCallTimeout, k.retrySettings())
+	}
+	operation := func(name string, def time.Duration) string {
+		return fmt.Sprintf("The bound is the %[1]s value of the resource's timeouts block (default %[2]s), retries "+
+			"included. If Retivo is slow or rate limiting, raise it, such as timeouts { %[1]s = \"10m\" }.", name, def)
+	}
+	switch k {
+	case resourceCreate:
+		return operation("create", defaultCreateTimeout)
+	case resourceRead:
+		return operation("read", defaultReadTimeout)
+	case resourceUpdate:
+		return operation("update", defaultUpdateTimeout)
+	case resourceDelete:
+		return operation("delete", defaultDeleteTimeout)
+	case dataSourceRead:
+		return fixed("Data sources have")
+	case listQuery:
+		return fixed("The list resource of terraform query has")
+	case functionCall:
+		return fixed("Provider functions have")
+	default:
+		return fixed("Actions have")
+	}
+}
+
+// retrySettings names where the caller's retry budget is set.
+func (k callerKind) retrySettings() string {
+	if k == functionCall {
+		return EnvMaxRetries + " / " + EnvMaxRetryWait + " (functions cannot see the provider block)"
+	}
+	return "max_retries / max_retry_wait in the provider block"
+}
+
+// keySettings names where the caller's API key is set.
+func (k callerKind) keySettings() string {
+	if k == functionCall {
+		return "the " + EnvAPIKey + " environment variable or the api_key of the function's second argument"
+	}
+	return "the api_key attribute of the provider or the " + EnvAPIKey + " environment variable"
+}
+
 // apiErrorDiagnostic turns a client error into a diagnostic that says what
 // went wrong and what to do. action completes "Could not ...", e.g.
 // "create the webhook endpoint". The client has already masked the API key
 // and webhook secrets in every text it returns.
-func apiErrorDiagnostic(action string, err error) diag.Diagnostic {
-	summary, detail := describeAPIError(action, err)
+func apiErrorDiagnostic(caller callerKind, action string, err error) diag.Diagnostic {
+	summary, detail := describeAPIError(caller, action, err)
 	return diag.NewErrorDiagnostic(summary, detail)
 }
 
-func describeAPIError(action string, err error) (string, string) {
+func describeAPIError(caller callerKind, action string, err error) (string, string) {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return "Timed out", fmt.Sprintf("Could not %s before the deadline: %v. If Retivo is slow or rate "+
-			"limiting, raise the matching value in the resource's timeouts block.", action, err)
+		return "Timed out", fmt.Sprintf("Could not %s before the deadline: %v.\n\n%s", action, err, caller.timeoutSetting())
 	}
 	if errors.Is(err, context.Canceled) {
 		detail := fmt.Sprintf("Could not %s: the operation was cancelled.", action)
@@ -32,6 +117,11 @@ func describeAPIError(action string, err error) (string, string) {
 				"planned one: import it, or delete it through the Retivo API."
 		}
 		return "Cancelled", detail
+	}
+	if errors.Is(err, retivo.ErrPartialList) {
+		return "Retivo returned part of the list", fmt.Sprintf("Could not %s: %v\n\nThe provider stops rather "+
+			"than take the endpoints it was not shown for deleted, which would recreate them. Report this answer "+
+			"to Retivo, or use a provider version that reads paged lists.", action, err)
 	}
 	apiErr, ok := retivo.AsError(err)
 	if !ok {
@@ -44,10 +134,9 @@ func describeAPIError(action string, err error) (string, string) {
 	switch apiErr.Kind() {
 	case retivo.KindUnauthorized:
 		return "Retivo rejected the API key", fmt.Sprintf("Could not %s: Retivo answered %d: %s\n\n"+
-			"Check the api_key attribute of the provider or the %s environment variable. Keys starting with "+
-			"rt_test_ only see test-mode endpoints and keys starting with rt_live_ only live ones; make sure the "+
-			"key belongs to the mode and account the endpoint lives in, and that it has not been revoked.",
-			action, apiErr.StatusCode, server, EnvAPIKey)
+			"Check %s. Keys starting with rt_test_ only see test-mode endpoints and keys starting with rt_live_ "+
+			"only live ones; make sure the key belongs to the mode and account the endpoint lives in, and that it "+
+			"has not been revoked.", action, apiErr.StatusCode, server, caller.keySettings())
 	case retivo.KindPlanLimit:
 		upgrade := "a higher plan"
 		if apiErr.UpgradeTo != "" {
@@ -65,7 +154,7 @@ func describeAPIError(action string, err error) (string, string) {
 	case retivo.KindRateLimited:
 		return "Retivo rate limit", fmt.Sprintf("Could not %s: Retivo still answered 429 Too Many Requests "+
 			"after the retry budget was spent (%v).\n\nRun again later, apply with a lower -parallelism, or "+
-			"raise max_retries / max_retry_wait in the provider block.", action, err)
+			"raise %s.", action, err, caller.retrySettings())
 	case retivo.KindServerFault:
 		return "Retivo server error", fmt.Sprintf("Could not %s: %v\n\nThis is a fault on Retivo's side or "+
 			"a proxy in between; run again later.", action, err)

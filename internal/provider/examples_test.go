@@ -18,6 +18,7 @@ import (
 // Every example in examples/ (the Registry docs show them) must be a
 // configuration terraform validate accepts.
 func TestAccExamples_validate(t *testing.T) {
+	t.Parallel()
 	dirs := map[string]bool{}
 	err := filepath.WalkDir("../../examples", func(path string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".tf") {
@@ -34,6 +35,7 @@ func TestAccExamples_validate(t *testing.T) {
 	tfVersion := acctest.TerraformVersion(t)
 	for dir := range dirs {
 		t.Run(strings.TrimPrefix(dir, "../../"), func(t *testing.T) {
+			t.Parallel()
 			if strings.Contains(dir, "/actions/") && tfVersion.LessThan(tfversion.Version1_14_0) {
 				t.Skipf("actions need Terraform 1.14; this is %s", tfVersion)
 			}

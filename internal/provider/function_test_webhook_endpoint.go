@@ -2,12 +2,11 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -27,8 +26,9 @@ func newTestWebhookEndpointFunction(version string) func() function.Function {
 // testWebhookEndpointFunction sends a test event to an endpoint.
 //
 // Terraform calls provider functions on an unconfigured provider instance, so
-// the function cannot use the provider block: it reads RETIVO_API_KEY and
-// RETIVO_BASE_URL, or an optional second argument.
+// the function cannot use the provider block: it resolves its settings like
+// the provider (resolveSettings), from an optional second argument, then the
+// RETIVO_* environment variables, then the defaults.
 type testWebhookEndpointFunction struct {
 	version string
 }
@@ -58,7 +58,8 @@ func (f *testWebhookEndpointFunction) Definition(_ context.Context, _ function.D
 			"inconsistent result\".\n\n" +
 			"Functions cannot see the provider block, so the credentials come from the `RETIVO_API_KEY` and " +
 			"`RETIVO_BASE_URL` environment variables, or from the optional second argument " +
-			"`{ api_key = \"...\", base_url = \"...\" }`, whose values win.",
+			"`{ api_key = \"...\", base_url = \"...\" }`, whose values win. Retries follow the " +
+			"`RETIVO_MAX_RETRIES` and `RETIVO_MAX_RETRY_WAIT` environment variables, with the provider's defaults.",
 		Parameters: []function.Parameter{
 			function.StringParameter{
 				Name:                "id",
@@ -85,19 +86,21 @@ func (f *testWebhookEndpointFunction) Run(ctx context.Context, req function.RunR
 		resp.Error = function.NewArgumentFuncError(0, "The endpoint id is empty: pass the id of a webhook endpoint, such as retivo_webhook_endpoint.example.id")
 		return
 	}
-	creds, funcErr := functionCredentials(options, os.Getenv)
+	cfg, funcErr := functionSettings(options, os.Getenv)
 	if funcErr != nil {
 		resp.Error = funcErr
 		return
 	}
-	client, err := functionClients.get(creds, userAgent(f.version, ""))
+	client, err := functionClients.get(cfg, userAgent(f.version, ""))
 	if err != nil {
 		resp.Error = function.NewFuncError("Cannot create the Retivo client: " + err.Error())
 		return
 	}
+	ctx, cancel := withDefaultDeadline(ctx)
+	defer cancel()
 	result, err := client.TestEndpoint(ctx, id)
 	if err != nil {
-		summary, detail := describeAPIError("test webhook endpoint "+id, err)
+		summary, detail := describeAPIError(functionCall, "test webhook endpoint "+id, err)
 		// Terraform ends the message with a period of its own.
 		resp.Error = function.NewFuncError(strings.TrimSuffix(summary+": "+detail, "."))
 		return
@@ -115,47 +118,42 @@ func (f *testWebhookEndpointFunction) Run(ctx context.Context, req function.RunR
 	resp.Error = resp.Result.Set(ctx, value)
 }
 
-// credentials are what the function authenticates with.
-type credentials struct {
-	APIKey  string
-	BaseURL string
+// functionArgument is the origin of the settings given in the function's
+// options argument.
+var functionArgument = settingsOrigin{
+	given: func(setting string) string { return "the " + setting + " of the function's second argument" },
+	howToGiveKey: "Provider functions cannot see the provider block, so set the " + EnvAPIKey +
+		" environment variable or pass { api_key = ... } as the second argument.",
 }
 
-// functionCredentials reads the optional argument, then the environment.
-func functionCredentials(options []types.Dynamic, getenv func(string) string) (credentials, *function.FuncError) {
-	creds := credentials{APIKey: getenv(EnvAPIKey), BaseURL: getenv(EnvBaseURL)}
+// functionSettings resolves the function's client settings like the
+// provider's (see resolveSettings): the options argument (api_key, base_url),
+// then the RETIVO_* environment variables, then the defaults.
+func functionSettings(options []types.Dynamic, getenv func(string) string) (retivo.Config, *function.FuncError) {
 	if len(options) > 1 {
-		return creds, function.NewArgumentFuncError(2, "Pass at most one options object, such as { api_key = var.retivo_api_key }")
+		return retivo.Config{}, function.NewArgumentFuncError(2, "Pass at most one options object, such as { api_key = var.retivo_api_key }")
 	}
+	var given givenSettings
 	if len(options) == 1 {
 		values, err := optionValues(options[0])
 		if err != nil {
-			return creds, err
+			return retivo.Config{}, err
 		}
-		if v, ok := values["api_key"]; ok {
-			creds.APIKey = v
+		given.APIKey, given.BaseURL = values["api_key"], values["base_url"]
+	}
+	cfg, problems := resolveSettings(given, functionArgument, getenv)
+	if len(problems) > 0 {
+		messages := make([]string, 0, len(problems))
+		for _, p := range problems {
+			messages = append(messages, p.Summary+": "+strings.TrimSuffix(p.Detail, "."))
 		}
-		if v, ok := values["base_url"]; ok {
-			creds.BaseURL = v
-		}
+		return cfg, function.NewFuncError(strings.Join(messages, "; "))
 	}
-	if creds.APIKey == "" {
-		return creds, function.NewFuncError("No Retivo API key: provider functions cannot see the provider block, so set the " +
-			EnvAPIKey + " environment variable or pass { api_key = ... } as the second argument")
-	}
-	if err := retivo.CheckAPIKey(creds.APIKey); err != nil {
-		return creds, function.NewFuncError("Malformed Retivo API key: " + err.Error() + ". Use a key from the Retivo " +
-			"dashboard, starting with rt_test_ or rt_live_, in " + EnvAPIKey + " or the second argument's api_key")
-	}
-	if _, err := retivo.ParseBaseURL(creds.BaseURL); err != nil {
-		return creds, function.NewFuncError("Invalid Retivo base URL: " + err.Error() + ". Fix " + EnvBaseURL +
-			" or the second argument's base_url")
-	}
-	return creds, nil
+	return cfg, nil
 }
 
 // optionValues reads the options argument, an object or a map of strings.
-func optionValues(option types.Dynamic) (map[string]string, *function.FuncError) {
+func optionValues(option types.Dynamic) (map[string]*string, *function.FuncError) {
 	if option.IsNull() {
 		return nil, nil
 	}
@@ -169,52 +167,27 @@ func optionValues(option types.Dynamic) (map[string]string, *function.FuncError)
 		return nil, function.NewArgumentFuncError(1, fmt.Sprintf("The options argument must be an object such as "+
 			"{ api_key = \"...\", base_url = \"...\" }, not a %s", option.UnderlyingValue().Type(context.Background())))
 	}
-	out := map[string]string{}
+	names := slices.Sorted(maps.Keys(attrs))
 	var unknown []string
-	for name, value := range attrs {
+	out := map[string]*string{}
+	for _, name := range names {
 		if name != "api_key" && name != "base_url" {
 			unknown = append(unknown, name)
 			continue
 		}
-		s, ok := value.(basetypes.StringValue)
+		s, ok := attrs[name].(basetypes.StringValue)
 		if !ok {
 			return nil, function.NewArgumentFuncError(1, "options."+name+" must be a string")
 		}
 		if !s.IsNull() {
-			out[name] = s.ValueString()
+			out[name] = s.ValueStringPointer()
 		}
 	}
 	if len(unknown) > 0 {
-		sort.Strings(unknown)
 		return nil, function.NewArgumentFuncError(1, "The options argument only takes api_key and base_url, not "+
 			strings.Join(unknown, ", "))
 	}
 	return out, nil
 }
 
-// clientCache reuses one client (and its connections) per set of
-// credentials across the many calls Terraform makes to the function.
-type clientCache struct {
-	mu      sync.Mutex
-	clients map[[32]byte]*retivo.Client
-}
-
-var functionClients = &clientCache{clients: map[[32]byte]*retivo.Client{}}
-
-func (c *clientCache) get(creds credentials, agent string) (*retivo.Client, error) {
-	// Keyed by a hash so the map never holds the key as a plain string key.
-	k := sha256.Sum256([]byte(creds.BaseURL + "\x00" + creds.APIKey))
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if client, ok := c.clients[k]; ok {
-		return client, nil
-	}
-	client, err := retivo.New(retivo.Config{BaseURL: creds.BaseURL, APIKey: creds.APIKey,
-		UserAgent: agent})
-	if err != nil {
-		return nil, err
-	}
-	client.SetLogger(newHTTPLogger(client.Redactor()))
-	c.clients[k] = client
-	return client, nil
-}
+var functionClients = &clientCache{}

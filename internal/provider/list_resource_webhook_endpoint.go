@@ -4,13 +4,10 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
@@ -40,22 +37,7 @@ func (l *webhookEndpointListResource) ListResourceConfigSchema(_ context.Context
 		MarkdownDescription: "Lists the account's webhook endpoints for `terraform query`, including those made " +
 			"outside Terraform, so that import blocks can be generated for them. Takes the same filters as the " +
 			"`retivo_webhook_endpoints` data source; results are sorted by id.",
-		Attributes: map[string]listschema.Attribute{
-			"active": listschema.BoolAttribute{
-				MarkdownDescription: "Only endpoints whose `active` equals this value.",
-				Optional:            true,
-			},
-			"subscribed_event": listschema.StringAttribute{
-				MarkdownDescription: "Only endpoints subscribed to this event type.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"url_contains": listschema.StringAttribute{
-				MarkdownDescription: "Only endpoints whose URL contains this text.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-		},
+		Attributes: endpointFilterListAttributes(),
 	}
 }
 
@@ -74,9 +56,11 @@ func (l *webhookEndpointListResource) List(ctx context.Context, req list.ListReq
 			"Provider not configured", "The Retivo provider was not configured before listing; check the provider block.")})
 		return
 	}
-	snapshot, err := l.client.Endpoints(ctx)
+	listCtx, cancel := withDefaultDeadline(ctx)
+	defer cancel()
+	snapshot, err := l.client.Endpoints(listCtx)
 	if err != nil {
-		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{apiErrorDiagnostic("list webhook endpoints", err)})
+		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{apiErrorDiagnostic(listQuery, "list webhook endpoints", err)})
 		return
 	}
 	selected := filter.selectEndpoints(snapshot.Endpoints)
@@ -111,15 +95,9 @@ func listResult(ctx context.Context, req list.ListRequest, e retivo.Endpoint) li
 		model := webhookEndpointResourceModel{
 			endpointModel: newEndpointModel(e),
 			Secret:        types.StringNull(),
-			Timeouts:      timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes)},
+			Timeouts:      timeouts.Value{Object: types.ObjectNull(endpointTimeoutsAttrTypes(ctx))},
 		}
 		result.Diagnostics.Append(result.Resource.Set(ctx, &model)...)
 	}
 	return result
-}
-
-// timeoutsAttrTypes are the attributes of the resource's timeouts block.
-var timeoutsAttrTypes = map[string]attr.Type{
-	"create": types.StringType, "read": types.StringType,
-	"update": types.StringType, "delete": types.StringType,
 }

@@ -24,7 +24,7 @@ func TestAccWebhookEndpointListResource_query(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
 	env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://made.elsewhere.example/hook", Active: false,
 		SubscribedEvents: []string{"order.created"}})
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		Steps: []resource.TestStep{
 			{
@@ -60,6 +60,7 @@ list "retivo_webhook_endpoint" "paused" {
 
 // Through the protocol, as Terraform 1.12+/1.14+ calls it (see protocol_test.go).
 func TestWebhookEndpointListResource_protocol(t *testing.T) {
+	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	a := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://a.example/hook", Description: "orders", Active: true, SubscribedEvents: []string{"order.created"}})
 	b := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://b.example/hook", Active: false, SubscribedEvents: []string{"order.created"}})
@@ -129,6 +130,7 @@ func TestWebhookEndpointListResource_protocol(t *testing.T) {
 // for every endpoint, applying them imports each one without changing it,
 // and the next plan is empty.
 func TestAccWebhookEndpointListResource_generateConfigApplies(t *testing.T) {
+	t.Parallel()
 	acctest.SkipBelow(t, tfversion.Version1_14_0, "terraform query")
 	env := acctest.NewEnv(t, localserver.Options{})
 	made := []localserver.Endpoint{

@@ -16,6 +16,7 @@ import (
 
 	"github.com/retivo/terraform-provider-retivo/internal/acctest"
 	"github.com/retivo/terraform-provider-retivo/internal/provider"
+	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
 
 const (
@@ -63,6 +64,7 @@ func newProtocolHarness(t *testing.T, env *acctest.Env) *protocolHarness {
 		config := h.value(h.schema.Provider.ValueType(), map[string]tftypes.Value{
 			"api_key":        tftypes.NewValue(tftypes.String, acctest.APIKey),
 			"base_url":       tftypes.NewValue(tftypes.String, env.BaseURL),
+			"max_retries":    tftypes.NewValue(tftypes.Number, retivo.DefaultMaxRetries),
 			"max_retry_wait": tftypes.NewValue(tftypes.String, "50ms"),
 		})
 		resp, err := server.ConfigureProvider(h.ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.14.0", Config: config})
@@ -132,6 +134,7 @@ func str(t *testing.T, v tftypes.Value) string {
 // `terraform providers schema -json` cannot show actions, list resources or
 // identities.
 func TestProtocol_schemas(t *testing.T) {
+	t.Parallel()
 	h := newProtocolHarness(t, nil)
 	if _, ok := h.schema.ResourceSchemas[endpointType]; !ok {
 		t.Error("no resource schema")

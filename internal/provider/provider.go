@@ -6,13 +6,10 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -24,17 +21,6 @@ import (
 
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
-
-// Environment variables the provider reads when its block leaves a value out.
-const (
-	EnvAPIKey       = "RETIVO_API_KEY"
-	EnvBaseURL      = "RETIVO_BASE_URL"
-	EnvMaxRetries   = "RETIVO_MAX_RETRIES"
-	EnvMaxRetryWait = "RETIVO_MAX_RETRY_WAIT"
-)
-
-// EnvVars are all the environment variables the provider reads.
-var EnvVars = []string{EnvAPIKey, EnvBaseURL, EnvMaxRetries, EnvMaxRetryWait}
 
 var (
 	_ provider.Provider                  = (*retivoProvider)(nil)
@@ -115,29 +101,24 @@ func (p *retivoProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 
-	settings, diags := resolveSettings(config, os.Getenv)
-	resp.Diagnostics.Append(diags...)
+	cfg, problems := resolveSettings(config.given(), providerBlock, os.Getenv)
+	for _, p := range problems {
+		resp.Diagnostics.AddAttributeError(path.Root(p.Setting), p.Summary, p.Detail)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, settings.APIKey)
-	if warning := cleartextWarning(settings.BaseURL); warning != "" {
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, cfg.APIKey)
+	if warning := cleartextWarning(cfg.BaseURL); warning != "" {
 		resp.Diagnostics.AddAttributeWarning(path.Root("base_url"), "API key sent without encryption", warning)
 	}
 
-	client, err := retivo.New(retivo.Config{
-		BaseURL:      settings.BaseURL,
-		APIKey:       settings.APIKey,
-		UserAgent:    userAgent(p.version, req.TerraformVersion),
-		MaxRetries:   settings.MaxRetries,
-		RetryWaitMax: settings.MaxRetryWait,
-	})
+	client, err := newClient(cfg, userAgent(p.version, req.TerraformVersion))
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid Retivo provider configuration", err.Error())
 		return
 	}
-	client.SetLogger(newHTTPLogger(client.Redactor()))
-	tflog.Debug(ctx, "Configured the Retivo client", map[string]any{"base_url": settings.BaseURL})
+	tflog.Debug(ctx, "Configured the Retivo client", map[string]any{"base_url": cfg.BaseURL})
 	resp.ResourceData = client
 	resp.DataSourceData = client
 	resp.ActionData = client
@@ -173,86 +154,22 @@ func userAgent(providerVersion, terraformVersion string) string {
 	return fmt.Sprintf("terraform-provider-retivo/%s Terraform/%s", providerVersion, terraformVersion)
 }
 
-// settings is the provider configuration after environment fallbacks and
-// defaults, checked.
-type settings struct {
-	APIKey       string
-	BaseURL      string
-	MaxRetries   int
-	MaxRetryWait time.Duration
-}
-
-// resolveSettings merges the provider block with the environment (the block
-// wins) and checks every value, reporting all problems at once. No diagnostic
-// ever contains the API key.
-func resolveSettings(config providerModel, getenv func(string) string) (settings, diag.Diagnostics) {
-	var s settings
-	var diags diag.Diagnostics
-
-	s.APIKey = stringOr(config.APIKey, getenv(EnvAPIKey))
-	if s.APIKey == "" {
-		diags.AddAttributeError(path.Root("api_key"), "Missing Retivo API key",
-			"The provider needs a Retivo API key. Set the api_key attribute in the provider block or the "+
-				EnvAPIKey+" environment variable. Keys start with rt_test_ (test mode) or rt_live_ (live mode).")
-	} else if err := retivo.CheckAPIKey(s.APIKey); err != nil {
-		diags.AddAttributeError(path.Root("api_key"), "Malformed Retivo API key",
-			"The API key from "+sourceOf(config.APIKey, "api_key", EnvAPIKey)+" is not a Retivo API key: "+err.Error()+
-				". Copy the key from the Retivo dashboard; it starts with rt_test_ (test mode) or rt_live_ (live mode).")
+// given is what the provider block sets; null attributes are not given.
+func (c providerModel) given() givenSettings {
+	var g givenSettings
+	if !c.APIKey.IsNull() {
+		g.APIKey = c.APIKey.ValueStringPointer()
 	}
-
-	s.BaseURL = stringOr(config.BaseURL, getenv(EnvBaseURL))
-	if base, err := retivo.ParseBaseURL(s.BaseURL); err != nil {
-		diags.AddAttributeError(path.Root("base_url"), "Invalid Retivo base URL",
-			"The base URL from "+sourceOf(config.BaseURL, "base_url", EnvBaseURL)+" is not usable: "+err.Error()+".")
-	} else {
-		s.BaseURL = base.String()
+	if !c.BaseURL.IsNull() {
+		g.BaseURL = c.BaseURL.ValueStringPointer()
 	}
-
-	s.MaxRetries = retivo.DefaultMaxRetries
-	switch {
-	case !config.MaxRetries.IsNull():
-		s.MaxRetries = int(config.MaxRetries.ValueInt64())
-	case getenv(EnvMaxRetries) != "":
-		n, err := strconv.Atoi(getenv(EnvMaxRetries))
-		if err != nil {
-			diags.AddAttributeError(path.Root("max_retries"), "Invalid "+EnvMaxRetries,
-				fmt.Sprintf("%s must be a whole number, got %q.", EnvMaxRetries, getenv(EnvMaxRetries)))
-		}
-		s.MaxRetries = n
+	if !c.MaxRetries.IsNull() {
+		g.MaxRetries = c.MaxRetries.ValueInt64Pointer()
 	}
-	if s.MaxRetries < 0 || s.MaxRetries > 100 {
-		diags.AddAttributeError(path.Root("max_retries"), "Invalid max_retries",
-			fmt.Sprintf("max_retries must be between 0 and 100, got %d.", s.MaxRetries))
+	if !c.MaxRetryWait.IsNull() {
+		g.MaxRetryWait = c.MaxRetryWait.ValueStringPointer()
 	}
-	if s.MaxRetries == 0 {
-		s.MaxRetries = -1 // the client reads 0 as "default"
-	}
-
-	s.MaxRetryWait = retivo.DefaultRetryWaitMax
-	if raw := stringOr(config.MaxRetryWait, getenv(EnvMaxRetryWait)); raw != "" {
-		d, err := time.ParseDuration(raw)
-		if err != nil || d <= 0 {
-			diags.AddAttributeError(path.Root("max_retry_wait"), "Invalid max_retry_wait",
-				fmt.Sprintf("max_retry_wait from %s must be a positive duration such as \"30s\" or \"2m\", got %q.",
-					sourceOf(config.MaxRetryWait, "max_retry_wait", EnvMaxRetryWait), raw))
-		}
-		s.MaxRetryWait = d
-	}
-	return s, diags
-}
-
-func stringOr(v types.String, fallback string) string {
-	if v.IsNull() || v.IsUnknown() {
-		return fallback
-	}
-	return v.ValueString()
-}
-
-func sourceOf(v types.String, attribute, env string) string {
-	if v.IsNull() {
-		return "the " + env + " environment variable"
-	}
-	return "the " + attribute + " attribute"
+	return g
 }
 
 func anyUnknown(c providerModel) bool {
@@ -260,14 +177,17 @@ func anyUnknown(c providerModel) bool {
 }
 
 func addUnknownConfigErrors(c providerModel, resp *provider.ConfigureResponse) {
-	unknown := map[string]bool{
-		"api_key": c.APIKey.IsUnknown(), "base_url": c.BaseURL.IsUnknown(),
-		"max_retries": c.MaxRetries.IsUnknown(), "max_retry_wait": c.MaxRetryWait.IsUnknown(),
+	unknown := []struct {
+		name      string
+		isUnknown bool
+	}{
+		{"api_key", c.APIKey.IsUnknown()}, {"base_url", c.BaseURL.IsUnknown()},
+		{"max_retries", c.MaxRetries.IsUnknown()}, {"max_retry_wait", c.MaxRetryWait.IsUnknown()},
 	}
-	for name, isUnknown := range unknown {
-		if isUnknown {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown Retivo provider "+name,
-				"The provider cannot be configured because "+name+" depends on a value that is only known after "+
+	for _, u := range unknown {
+		if u.isUnknown {
+			resp.Diagnostics.AddAttributeError(path.Root(u.name), "Unknown Retivo provider "+u.name,
+				"The provider cannot be configured because "+u.name+" depends on a value that is only known after "+
 					"apply. Use a value known at plan time (a literal, a variable or an environment variable), or "+
 					"apply the resources it depends on first with -target.")
 		}

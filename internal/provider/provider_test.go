@@ -36,8 +36,6 @@ func configure(t *testing.T, attrs map[string]any, deferralAllowed bool) *provid
 			values[name] = tftypes.NewValue(typ, nil)
 		case unknown:
 			values[name] = tftypes.NewValue(typ, tftypes.UnknownValue)
-		case int:
-			values[name] = tftypes.NewValue(typ, v)
 		default:
 			values[name] = tftypes.NewValue(typ, v)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -31,14 +32,6 @@ var (
 	_ resource.ResourceWithImportState = (*webhookEndpointResource)(nil)
 	_ resource.ResourceWithIdentity    = (*webhookEndpointResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*webhookEndpointResource)(nil)
-)
-
-// Default timeouts of the resource's operations; each includes the retries.
-const (
-	defaultCreateTimeout = 5 * time.Minute
-	defaultReadTimeout   = 2 * time.Minute
-	defaultUpdateTimeout = 5 * time.Minute
-	defaultDeleteTimeout = 5 * time.Minute
 )
 
 // NewWebhookEndpointResource returns the retivo_webhook_endpoint resource.
@@ -129,9 +122,20 @@ func (r *webhookEndpointResource) Schema(ctx context.Context, _ resource.SchemaR
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": endpointTimeoutsBlock(ctx),
 		},
 	}
+}
+
+// endpointTimeoutsBlock is the resource's timeouts block: one per operation.
+func endpointTimeoutsBlock(ctx context.Context) schema.Block {
+	return timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
+}
+
+// endpointTimeoutsAttrTypes are the attributes of the timeouts block, for a
+// null block in values built outside a plan (the list resource's results).
+func endpointTimeoutsAttrTypes(ctx context.Context) map[string]attr.Type {
+	return endpointTimeoutsBlock(ctx).Type().(attr.TypeWithAttributeTypes).AttributeTypes()
 }
 
 func (r *webhookEndpointResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
@@ -164,9 +168,8 @@ func (r *webhookEndpointResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	defer cancel()
@@ -178,7 +181,7 @@ func (r *webhookEndpointResource) Create(ctx context.Context, req resource.Creat
 	}
 	outcome, err := r.client.CreateEndpoint(ctx, body)
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic("create the webhook endpoint", err))
+		resp.Diagnostics.Append(apiErrorDiagnostic(resourceCreate, "create the webhook endpoint", err))
 		return
 	}
 	created := outcome.Endpoint
@@ -208,9 +211,7 @@ func (r *webhookEndpointResource) Create(ctx context.Context, req resource.Creat
 		// updated was last changed when it was created.
 		plan.UpdatedAt = plan.CreatedAt
 	}
-	resolveUnknowns(&plan)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
+	resp.Diagnostics.Append(saveState(ctx, &resp.State, resp.Identity, &plan)...)
 }
 
 func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -220,9 +221,8 @@ func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	r.maskSecretOf(state)
-	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	defer cancel()
@@ -231,7 +231,7 @@ func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadReq
 	// by every read of this provider process (see retivo.Client.Endpoints).
 	found, ok, err := r.client.FindEndpoint(ctx, state.ID.ValueString())
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic("read webhook endpoint "+state.ID.ValueString(), err))
+		resp.Diagnostics.Append(apiErrorDiagnostic(resourceRead, "read webhook endpoint "+state.ID.ValueString(), err))
 		return
 	}
 	if !ok {
@@ -248,9 +248,7 @@ func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	r.client.MarkManaged(found.ID)
 	state.merge(found)
-	resolveUnknowns(&state)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
+	resp.Diagnostics.Append(saveState(ctx, &resp.State, resp.Identity, &state)...)
 }
 
 func (r *webhookEndpointResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -261,9 +259,8 @@ func (r *webhookEndpointResource) Update(ctx context.Context, req resource.Updat
 		return
 	}
 	r.maskSecretOf(state)
-	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	defer cancel()
@@ -282,7 +279,7 @@ func (r *webhookEndpointResource) Update(ctx context.Context, req resource.Updat
 				"notice and the endpoint will be created anew.", id))
 			return
 		}
-		resp.Diagnostics.Append(apiErrorDiagnostic("update webhook endpoint "+id, err))
+		resp.Diagnostics.Append(apiErrorDiagnostic(resourceUpdate, "update webhook endpoint "+id, err))
 		return
 	}
 
@@ -296,9 +293,7 @@ func (r *webhookEndpointResource) Update(ctx context.Context, req resource.Updat
 	if plan.UpdatedAt.IsUnknown() {
 		plan.UpdatedAt = state.UpdatedAt
 	}
-	resolveUnknowns(&plan)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
+	resp.Diagnostics.Append(saveState(ctx, &resp.State, resp.Identity, &plan)...)
 }
 
 func (r *webhookEndpointResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -308,16 +303,15 @@ func (r *webhookEndpointResource) Delete(ctx context.Context, req resource.Delet
 		return
 	}
 	r.maskSecretOf(state)
-	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	defer cancel()
 
 	err := r.client.DeleteEndpoint(ctx, state.ID.ValueString())
 	if err != nil && !retivo.IsNotFound(err) { // already gone is what we wanted
-		resp.Diagnostics.Append(apiErrorDiagnostic("delete webhook endpoint "+state.ID.ValueString(), err))
+		resp.Diagnostics.Append(apiErrorDiagnostic(resourceDelete, "delete webhook endpoint "+state.ID.ValueString(), err))
 	}
 }
 
@@ -406,6 +400,15 @@ func updateRequest(ctx context.Context, plan webhookEndpointResourceModel) (reti
 	}, diags
 }
 
+// saveState settles what no answer did (resolveUnknowns) and records the
+// state and the identity.
+func saveState(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, m *webhookEndpointResourceModel) diag.Diagnostics {
+	resolveUnknowns(m)
+	diags := state.Set(ctx, m)
+	diags.Append(setIdentity(ctx, identity, m.ID)...)
+	return diags
+}
+
 // resolveUnknowns makes sure no computed value is left unknown after apply:
 // whatever the server's answers did not settle becomes null.
 func resolveUnknowns(m *webhookEndpointResourceModel) {
@@ -422,14 +425,16 @@ func resolveUnknowns(m *webhookEndpointResourceModel) {
 	}
 }
 
-// withTimeout bounds ctx by a timeouts block value or its default.
-func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration) (context.Context, context.CancelFunc, diag.Diagnostics) {
-	d, diags := get(ctx, def)
-	if diags.HasError() {
-		return ctx, func() {}, diags
+// withTimeout bounds ctx by a timeouts block value or its default. ok is
+// false when the value cannot be read; diags says why.
+func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration, diags *diag.Diagnostics) (_ context.Context, _ context.CancelFunc, ok bool) {
+	d, problems := get(ctx, def)
+	diags.Append(problems...)
+	if problems.HasError() {
+		return ctx, func() {}, false
 	}
 	ctx, cancel := context.WithTimeout(ctx, d)
-	return ctx, cancel, diags
+	return ctx, cancel, true
 }
 
 // maskSecretOf makes the client mask the state's secret in every text it

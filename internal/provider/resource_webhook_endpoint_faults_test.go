@@ -48,8 +48,9 @@ func TestAccWebhookEndpoint_rateLimitedEveryThirdRequest(t *testing.T) {
 	env.MaxRetryWait = "2s" // long enough to honour Retry-After: 1
 	env.Server.AddFault(localserver.Fault{Every: 3, Status: 429, RetryAfter: "1",
 		Body: `{"error": "rate limit exceeded, retry later"}`})
-	start := time.Now()
-	acctest.Test(t, resource.TestCase{
+	var start time.Time // once the test runs: a parallel test first waits for the serial ones
+	acctest.ParallelTest(t, resource.TestCase{
+		PreCheck:     func() { acctest.PreCheck(t); start = time.Now() },
 		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
@@ -74,8 +75,9 @@ func TestAccWebhookEndpoint_unavailableOnFirstAttempt(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
 	env.Server.AddFault(localserver.Fault{FirstAttempt: true, Status: 503})
 	config := manyEndpoints(env, 5)
-	start := time.Now()
-	acctest.Test(t, resource.TestCase{
+	var start time.Time // once the test runs: a parallel test first waits for the serial ones
+	acctest.ParallelTest(t, resource.TestCase{
+		PreCheck:     func() { acctest.PreCheck(t); start = time.Now() },
 		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
@@ -98,8 +100,9 @@ func TestAccWebhookEndpoint_persistentBadGateway(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
 	env.Server.AddFault(localserver.Fault{Status: 502,
 		Body: "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"})
-	start := time.Now()
-	acctest.Test(t, resource.TestCase{
+	var start time.Time // once the test runs: a parallel test first waits for the serial ones
+	acctest.ParallelTest(t, resource.TestCase{
+		PreCheck: func() { acctest.PreCheck(t); start = time.Now() },
 		Steps: []resource.TestStep{
 			{
 				Config:      manyEndpoints(env, 1),
@@ -120,8 +123,9 @@ func TestAccWebhookEndpoint_timeoutsBlockBoundsRetries(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
 	env.MaxRetryWait = "30s"
 	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Status: 503, RetryAfter: "20"})
-	start := time.Now()
-	acctest.Test(t, resource.TestCase{
+	var start time.Time // once the test runs: a parallel test first waits for the serial ones
+	acctest.ParallelTest(t, resource.TestCase{
+		PreCheck: func() { acctest.PreCheck(t); start = time.Now() },
 		Steps: []resource.TestStep{
 			{
 				Config: env.Config(`
@@ -147,6 +151,7 @@ resource "retivo_webhook_endpoint" "test" {
 // one re-apply, the server must hold exactly the endpoints in state, each
 // with its secret.
 func TestAccWebhookEndpoint_createAnswerLost(t *testing.T) {
+	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Every: 2, DropAfterCommit: true})
 	cli := acctest.NewCLI(t, manyEndpoints(env, 8))
@@ -180,6 +185,7 @@ func TestAccWebhookEndpoint_createAnswerLost(t *testing.T) {
 }
 
 func TestAccWebhookEndpoint_fiftyUnderRateLimiting(t *testing.T) {
+	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	env.MaxRetryWait = "2s"
 	env.Server.AddFault(localserver.Fault{Every: 4, Status: 429, RetryAfter: "1"})
@@ -211,7 +217,8 @@ func TestAccWebhookEndpoint_fiftyUnderRateLimiting(t *testing.T) {
 }
 
 // A TRACE log of a whole apply and destroy, Terraform's and the provider's,
-// never contains the API key or a webhook secret.
+// never contains the API key or a webhook secret. It sets TF_LOG and
+// RETIVO_API_KEY, so it runs alone.
 func TestAccWebhookEndpoint_logsHideSecrets(t *testing.T) {
 	logPath := filepath.Join(t.TempDir(), "trace.log")
 	if p := os.Getenv("RETIVO_TEST_KEEP_LOG"); p != "" {
@@ -223,7 +230,7 @@ func TestAccWebhookEndpoint_logsHideSecrets(t *testing.T) {
 	// One failure so that error paths are logged too.
 	env.Server.AddFault(localserver.Fault{FirstAttempt: true, Status: 503})
 	var secrets []string
-	acctest.Test(t, resource.TestCase{
+	acctest.SerialTest(t, resource.TestCase{
 		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
@@ -304,7 +311,7 @@ func appendSlashToURLs(next http.Handler) http.Handler {
 func TestAccWebhookEndpoint_serverAddsTrailingSlash(t *testing.T) {
 	env := acctest.NewEnvWrapped(t, localserver.Options{}, appendSlashToURLs)
 	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Times: 1, DropAfterCommit: true})
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
@@ -338,6 +345,7 @@ func TestAccWebhookEndpoint_serverAddsTrailingSlash(t *testing.T) {
 // cannot tell this apply's orphan from the other workspace's endpoint, so it
 // deletes neither and names both; the apply still gets its own endpoint.
 func TestAccWebhookEndpoint_recoveryLeavesOtherWorkspacesAlone(t *testing.T) {
+	t.Parallel()
 	var env *acctest.Env
 	var otherID atomic.Value
 	var dropped atomic.Bool
@@ -417,6 +425,7 @@ func interruptedApply(t *testing.T, env *acctest.Env, n int, sig os.Signal) (*ac
 // period and reach the state, creates not yet sent are not sent, so the
 // server holds exactly the endpoints in state: no orphans.
 func TestAccWebhookEndpoint_interruptLeavesNoOrphans(t *testing.T) {
+	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	cli, out := interruptedApply(t, env, 20, os.Interrupt)
 	show := cli.MustRun(t, "show", "-json")
@@ -433,6 +442,7 @@ func TestAccWebhookEndpoint_interruptLeavesNoOrphans(t *testing.T) {
 // flight, so the next plan names every endpoint the server holds that the
 // state does not, as a duplicate of a planned create.
 func TestAccWebhookEndpoint_planAfterKillNamesLeftovers(t *testing.T) {
+	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	cli, _ := interruptedApply(t, env, 20, syscall.SIGKILL)
 	env.Server.ClearFaults()
@@ -479,6 +489,7 @@ func TestAccWebhookEndpoint_planAfterKillNamesLeftovers(t *testing.T) {
 // state: an error answer that quotes them shows none, in the output or in
 // TRACE logs.
 func TestAccWebhookEndpoint_secretsFromStateMaskedInErrors(t *testing.T) {
+	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	cli := acctest.NewCLI(t, manyEndpoints(env, 3))
 	cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")

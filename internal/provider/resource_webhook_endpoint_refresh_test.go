@@ -13,6 +13,7 @@ import (
 // gives each resource its own state: only the endpoints changed outside
 // Terraform show in the plan.
 func TestAccWebhookEndpoint_parallelRefresh(t *testing.T) {
+	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	cli := acctest.NewCLI(t, env.Config(`
 resource "retivo_webhook_endpoint" "many" {

@@ -35,7 +35,7 @@ resource "retivo_webhook_endpoint" "test" {
 
 func TestAccWebhookEndpoint_minimal(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
@@ -68,7 +68,7 @@ func TestAccWebhookEndpoint_minimal(t *testing.T) {
 
 func TestAccWebhookEndpoint_full(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
@@ -120,7 +120,7 @@ func TestAccWebhookEndpoint_update(t *testing.T) {
 		return resource.TestStep{Config: endpointConfig(env, attrs), ConfigPlanChecks: inPlace, ConfigStateChecks: track(), Check: check}
 	}
 
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
@@ -157,7 +157,7 @@ func TestAccWebhookEndpoint_update(t *testing.T) {
 
 func TestAccWebhookEndpoint_clearDescription(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
@@ -189,7 +189,7 @@ func TestAccWebhookEndpoint_clearDescription(t *testing.T) {
 func TestAccWebhookEndpoint_eventOrderAndDuplicates(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
 	emptyPlan := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
@@ -213,40 +213,33 @@ func TestAccWebhookEndpoint_eventOrderAndDuplicates(t *testing.T) {
 	})
 }
 
+// removeAll deletes every endpoint on the server, as someone outside
+// Terraform would.
+func removeAll(env *acctest.Env) {
+	for _, e := range env.Server.Endpoints() {
+		env.Server.RemoveEndpoint(e.ID)
+	}
+}
+
 func TestAccWebhookEndpoint_deletedOutsideTerraform(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
-	var firstID string
 	config := endpointConfig(env, `url = "https://example.com/gone"`)
-	acctest.Test(t, resource.TestCase{
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
+	acctest.ParallelTest(t, resource.TestCase{
 		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
-				Config: config,
-				Check: func(s *terraform.State) error {
-					firstID = s.RootModule().Resources[endpointAddress].Primary.ID
-					return nil
-				},
+				Config:            config,
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(endpointAddress, tfjsonpath.New("id"))},
 			},
 			{
-				PreConfig: func() {
-					if !env.Server.RemoveEndpoint(firstID) {
-						t.Fatalf("endpoint %s was not on the server", firstID)
-					}
-				},
-				Config: config,
+				PreConfig: func() { removeAll(env) },
+				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(endpointAddress, plancheck.ResourceActionCreate),
 				}},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					env.CheckServerCount(1),
-					env.CheckSecretIssued(endpointAddress),
-					func(s *terraform.State) error {
-						if s.RootModule().Resources[endpointAddress].Primary.ID == firstID {
-							return fmt.Errorf("the endpoint kept its old id %s", firstID)
-						}
-						return nil
-					},
-				),
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(endpointAddress, tfjsonpath.New("id"))},
+				Check:             resource.ComposeAggregateTestCheckFunc(env.CheckServerCount(1), env.CheckSecretIssued(endpointAddress)),
 			},
 		},
 	})
@@ -258,27 +251,22 @@ func TestAccWebhookEndpoint_changedOutsideTerraform(t *testing.T) {
   url               = "https://example.com/drift"
   description       = "managed"
   subscribed_events = ["order.created"]`)
-	var id string
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
-			{
-				Config: config,
-				Check: func(s *terraform.State) error {
-					id = s.RootModule().Resources[endpointAddress].Primary.ID
-					return nil
-				},
-			},
+			{Config: config},
 			{
 				PreConfig: func() {
-					err := env.Server.ModifyEndpoint(id, func(e *localserver.Endpoint) {
-						e.URL = "https://attacker.example.net/"
-						e.Description = "edited in the dashboard"
-						e.SubscribedEvents = []string{"order.created", "customer.deleted"}
-						e.Active = false
-					})
-					if err != nil {
-						t.Fatal(err)
+					for _, e := range env.Server.Endpoints() {
+						err := env.Server.ModifyEndpoint(e.ID, func(e *localserver.Endpoint) {
+							e.URL = "https://attacker.example.net/"
+							e.Description = "edited in the dashboard"
+							e.SubscribedEvents = []string{"order.created", "customer.deleted"}
+							e.Active = false
+						})
+						if err != nil {
+							t.Fatal(err)
+						}
 					}
 				},
 				Config: config,
@@ -299,7 +287,7 @@ func TestAccWebhookEndpoint_import(t *testing.T) {
   description       = "imported"
   subscribed_events = ["order.created", "order.paid"]
   active            = false`)
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{Config: config},
@@ -335,7 +323,7 @@ func TestAccWebhookEndpoint_import(t *testing.T) {
 
 func TestAccWebhookEndpoint_destroyWhenAlreadyDeleted(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
@@ -344,13 +332,9 @@ func TestAccWebhookEndpoint_destroyWhenAlreadyDeleted(t *testing.T) {
 			{
 				// Deleted behind Terraform's back: terraform destroy must
 				// still succeed.
-				PreConfig: func() {
-					for _, e := range env.Server.Endpoints() {
-						env.Server.RemoveEndpoint(e.ID)
-					}
-				},
-				Config:  endpointConfig(env, `url = "https://example.com/twice"`),
-				Destroy: true,
+				PreConfig: func() { removeAll(env) },
+				Config:    endpointConfig(env, `url = "https://example.com/twice"`),
+				Destroy:   true,
 			},
 		},
 	})
@@ -361,7 +345,7 @@ func TestAccWebhookEndpoint_destroyWhenAlreadyDeleted(t *testing.T) {
 func TestAccWebhookEndpoint_deleteAnswers404(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
 	config := endpointConfig(env, `url = "https://example.com/race"`)
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
@@ -376,9 +360,7 @@ func TestAccWebhookEndpoint_deleteAnswers404(t *testing.T) {
 						return fmt.Errorf("%d delete calls, want 1", n)
 					}
 					env.Server.ClearFaults()
-					for _, e := range env.Server.Endpoints() {
-						env.Server.RemoveEndpoint(e.ID)
-					}
+					removeAll(env)
 					return nil
 				},
 			},
@@ -388,7 +370,7 @@ func TestAccWebhookEndpoint_deleteAnswers404(t *testing.T) {
 
 func TestAccWebhookEndpoint_planLimit(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{MaxEndpoints: 1, UpgradeTo: "growth"})
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		CheckDestroy: env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
@@ -409,7 +391,7 @@ resource "retivo_webhook_endpoint" "second" {
 
 func TestAccWebhookEndpoint_unauthorized(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{APIKeys: []string{"rt_live_some_other_key"}})
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config:      endpointConfig(env, `url = "https://example.com/401"`),
@@ -425,7 +407,7 @@ func TestAccWebhookEndpoint_serverValidation(t *testing.T) {
 	// its reason must reach the user word for word.
 	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Status: 422,
 		Body: `{"error": "url must not point at a private network address"}`})
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config:      endpointConfig(env, `url = "https://10.0.0.1/hook"`),
@@ -436,6 +418,7 @@ func TestAccWebhookEndpoint_serverValidation(t *testing.T) {
 }
 
 func TestAccWebhookEndpoint_invalidConfigFailsValidate(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		attrs string
 		want  string
@@ -447,6 +430,7 @@ func TestAccWebhookEndpoint_invalidConfigFailsValidate(t *testing.T) {
 		"event with space": {"url = \"https://example.com\"\n  subscribed_events = [\"order created\"]", `event name without spaces`},
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			env := acctest.NewEnv(t, localserver.Options{})
 			cli := acctest.NewCLI(t, endpointConfig(env, tc.attrs))
 			out, err := cli.Run("validate", "-no-color")
@@ -471,6 +455,7 @@ func TestAccWebhookEndpoint_invalidConfigFailsValidate(t *testing.T) {
 }
 
 func TestAccWebhookEndpoint_secretIsSensitiveInPlanOutput(t *testing.T) {
+	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	cli := acctest.NewCLI(t, endpointConfig(env, `url = "https://example.com/sensitive"`))
 	out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
@@ -518,7 +503,7 @@ func TestAccWebhookEndpoint_secretIsSensitiveInPlanOutput(t *testing.T) {
 // covers it on older CLIs through the protocol.
 func TestAccWebhookEndpoint_importByIdentity(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
-	acctest.Test(t, resource.TestCase{
+	acctest.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		CheckDestroy:           env.CheckDestroyed,
 		Steps: []resource.TestStep{
@@ -543,6 +528,7 @@ func TestAccWebhookEndpoint_importByIdentity(t *testing.T) {
 
 // Through the protocol, as Terraform 1.12+/1.14+ calls it (see protocol_test.go).
 func TestWebhookEndpoint_importByIdentityProtocol(t *testing.T) {
+	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	stored := env.Server.InsertEndpoint(localserver.Endpoint{
 		URL: "https://made.elsewhere.example/hook", Description: "dashboard", Active: true,
@@ -587,6 +573,7 @@ func TestWebhookEndpoint_importByIdentityProtocol(t *testing.T) {
 // An import with neither an id nor an identity is refused with a clear
 // message, whatever the Terraform version sends for the missing identity.
 func TestWebhookEndpoint_importWithoutIDProtocol(t *testing.T) {
+	t.Parallel()
 	h := newProtocolHarness(t, nil)
 	resp, err := h.server.ImportResourceState(h.ctx, &tfprotov6.ImportResourceStateRequest{TypeName: endpointType})
 	if err != nil {
@@ -602,6 +589,7 @@ func TestWebhookEndpoint_importWithoutIDProtocol(t *testing.T) {
 // plan shows the import, the apply changes nothing on Retivo, and the next
 // plan is empty.
 func TestAccWebhookEndpoint_importBlockWithIdentity(t *testing.T) {
+	t.Parallel()
 	acctest.SkipBelow(t, tfversion.Version1_12_0, "import by identity")
 	env := acctest.NewEnv(t, localserver.Options{})
 	existing := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://made.elsewhere.example/hook",
@@ -648,6 +636,7 @@ resource "retivo_webhook_endpoint" "test" {
 // can repeat there (the docs say so). The plan, which is what users review
 // and CI gates on, is checked here.
 func TestAccWebhookEndpoint_rotateSecret(t *testing.T) {
+	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	cli := acctest.NewCLI(t, env.Config(`
 resource "retivo_webhook_endpoint" "test" {
@@ -680,4 +669,41 @@ resource "retivo_webhook_endpoint" "test" {
 	if err := env.ServerMatchesStateJSON([]byte(show)); err != nil {
 		t.Error(err)
 	}
+}
+
+// A list answer with null where a string or an array is documented (an
+// endpoint registered without events) reads as "" and []: the resource, once
+// imported, plans no change, and the data source shows the empty values.
+func TestAccWebhookEndpoint_nullFieldsReadAsEmpty(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	env.Server.AddFault(localserver.Fault{Route: localserver.RouteList, Status: 200, Body: `{"endpoints": [{
+		"id": "we_nulls", "url": "https://example.com/nulls", "description": null, "subscribed_events": null,
+		"active": true, "created_at": "2026-11-29T12:00:00Z", "updated_at": "2026-11-29T12:00:00Z"}]}`})
+	acctest.ParallelTest(t, resource.TestCase{
+		Steps: []resource.TestStep{{
+			Config: env.Config(`
+import {
+  to = retivo_webhook_endpoint.test
+  id = "we_nulls"
+}
+
+resource "retivo_webhook_endpoint" "test" {
+  url = "https://example.com/nulls"
+}
+
+data "retivo_webhook_endpoint" "nulls" {
+  id = "we_nulls"
+}
+`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(endpointAddress, plancheck.ResourceActionNoop),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(endpointAddress, tfjsonpath.New("subscribed_events"), knownvalue.SetSizeExact(0)),
+				statecheck.ExpectKnownValue(endpointAddress, tfjsonpath.New("description"), knownvalue.StringExact("")),
+				statecheck.ExpectKnownValue("data.retivo_webhook_endpoint.nulls", tfjsonpath.New("subscribed_events"), knownvalue.SetSizeExact(0)),
+				statecheck.ExpectKnownValue("data.retivo_webhook_endpoint.nulls", tfjsonpath.New("description"), knownvalue.StringExact("")),
+			},
+		}},
+	})
 }

@@ -19,11 +19,14 @@ import (
 const testKey = "rt_test_client_0123456789"
 
 type fixture struct {
-	server *localserver.Server
-	http   *httptest.Server
-	client *retivo.Client
+	server  *localserver.Server
+	http    *httptest.Server
+	baseURL string
+	client  *retivo.Client
 }
 
+// newFixture starts a local server and a client of it. The client retries
+// like the provider's default, with short waits, unless cfg says otherwise.
 func newFixture(t *testing.T, opts localserver.Options, cfg retivo.Config) *fixture {
 	t.Helper()
 	if opts.APIKeys == nil {
@@ -32,10 +35,21 @@ func newFixture(t *testing.T, opts localserver.Options, cfg retivo.Config) *fixt
 	server := localserver.New(opts)
 	ts := httptest.NewServer(server)
 	t.Cleanup(ts.Close)
+	f := &fixture{server: server, http: ts, baseURL: ts.URL + server.PathPrefix()}
+	f.client = f.newClient(t, cfg)
+	return f
+}
+
+// newClient is another client of the fixture's server.
+func (f *fixture) newClient(t *testing.T, cfg retivo.Config) *retivo.Client {
+	t.Helper()
 	if cfg.APIKey == "" {
 		cfg.APIKey = testKey
 	}
-	cfg.BaseURL = ts.URL + server.PathPrefix()
+	cfg.BaseURL = f.baseURL
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = retivo.DefaultMaxRetries
+	}
 	if cfg.RetryWaitMin == 0 {
 		cfg.RetryWaitMin = time.Millisecond
 		cfg.RetryWaitMax = 20 * time.Millisecond
@@ -44,7 +58,7 @@ func newFixture(t *testing.T, opts localserver.Options, cfg retivo.Config) *fixt
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{server: server, http: ts, client: client}
+	return client
 }
 
 func apiError(t *testing.T, err error) *retivo.Error {
@@ -358,6 +372,22 @@ func TestClient_concurrentIdenticalAmbiguousCreates(t *testing.T) {
 	}
 }
 
+// MaxRetries 0 means no retries: one attempt, then the error.
+func TestClient_zeroRetriesMeansOneAttempt(t *testing.T) {
+	f := newFixture(t, localserver.Options{}, retivo.Config{})
+	f.server.AddFault(localserver.Fault{Status: 503, RetryAfter: "0"})
+	client, err := retivo.New(retivo.Config{BaseURL: f.baseURL, APIKey: testKey, MaxRetries: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.ListEndpoints(context.Background()); !retivo.IsServerFault(err) {
+		t.Fatalf("want the 503, got %v", err)
+	}
+	if n := f.server.Count(localserver.RouteList); n != 1 {
+		t.Errorf("%d attempts, want 1", n)
+	}
+}
+
 func TestClient_updateResentAfterDroppedAnswer(t *testing.T) {
 	f := newFixture(t, localserver.Options{}, retivo.Config{})
 	e := f.server.InsertEndpoint(localserver.Endpoint{URL: "https://example.com", Active: true})
@@ -430,12 +460,13 @@ func TestClient_unknownFieldsIgnoredAndEventsReordered(t *testing.T) {
 
 func TestNew_rejectsBadConfig(t *testing.T) {
 	for name, cfg := range map[string]retivo.Config{
-		"empty key":       {APIKey: ""},
-		"wrong prefix":    {APIKey: "sk_live_abcdefgh"},
-		"prefix only":     {APIKey: "rt_live_"},
-		"relative base":   {APIKey: testKey, BaseURL: "retivo.ai/api"},
-		"ftp base":        {APIKey: testKey, BaseURL: "ftp://retivo.ai"},
-		"base with query": {APIKey: testKey, BaseURL: "https://retivo.ai/api?x=1"},
+		"empty key":        {APIKey: ""},
+		"wrong prefix":     {APIKey: "sk_live_abcdefgh"},
+		"prefix only":      {APIKey: "rt_live_"},
+		"relative base":    {APIKey: testKey, BaseURL: "retivo.ai/api"},
+		"ftp base":         {APIKey: testKey, BaseURL: "ftp://retivo.ai"},
+		"base with query":  {APIKey: testKey, BaseURL: "https://retivo.ai/api?x=1"},
+		"negative retries": {APIKey: testKey, MaxRetries: -1},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := retivo.New(cfg)
@@ -454,48 +485,6 @@ func sameSet(a, b []string) bool {
 	slices.Sort(a)
 	slices.Sort(b)
 	return slices.Equal(a, b)
-}
-
-func TestSnapshot_sharedInvalidatedAndAged(t *testing.T) {
-	f := newFixture(t, localserver.Options{Latency: 20 * time.Millisecond}, retivo.Config{SnapshotMaxAge: 300 * time.Millisecond})
-	ctx := context.Background()
-	var wg sync.WaitGroup
-	for range 25 {
-		wg.Go(func() {
-			if _, err := f.client.Endpoints(ctx); err != nil {
-				t.Error(err)
-			}
-		})
-	}
-	wg.Wait()
-	if n := f.server.Count(localserver.RouteList); n != 1 {
-		t.Fatalf("25 concurrent reads made %d list calls, want 1", n)
-	}
-
-	created, err := f.client.CreateEndpoint(ctx, retivo.CreateEndpointRequest{URL: "https://example.com"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok, err := f.client.FindEndpoint(ctx, created.ID); err != nil || !ok {
-		t.Fatalf("a read after a create does not see it: %v %v", ok, err)
-	}
-	if n := f.server.Count(localserver.RouteList); n != 2 {
-		t.Errorf("list calls %d, want 2 (the write invalidated the snapshot)", n)
-	}
-
-	// Changed behind the client's back: served from the snapshot until it ages out.
-	if err := f.server.ModifyEndpoint(created.ID, func(e *localserver.Endpoint) { e.Description = "edited" }); err != nil {
-		t.Fatal(err)
-	}
-	e, _, _ := f.client.FindEndpoint(ctx, created.ID)
-	if e.Description != nil && *e.Description == "edited" {
-		t.Error("the snapshot was not used")
-	}
-	time.Sleep(350 * time.Millisecond)
-	e, _, _ = f.client.FindEndpoint(ctx, created.ID)
-	if e.Description == nil || *e.Description != "edited" {
-		t.Error("an aged snapshot was still served")
-	}
 }
 
 func TestClient_createFaults(t *testing.T) {

@@ -22,28 +22,27 @@ const maxCreateRounds = 5
 // a 502 or 504 from a gateway), the server may hold an endpoint whose secret
 // nobody has: an orphan. Resending blindly could make a second one. Instead:
 //
-//  1. Before the first create of the process, one list call records which
+//  1. Before the client's first create, one list call records which
 //     endpoints already exist (a refresh usually did this already). Every
 //     list answer records the ids it saw, and every create answer the id it
-//     registered, in the snapshot cache.
+//     registered, in the client's createRecords.
 //  2. Creates of identical endpoints (same url, description, events, active)
 //     are grouped by a per-fingerprint RWMutex: creates hold it shared while
 //     in flight, recovery holds it exclusively, so recovery never runs while
-//     an identical create of this process is still waiting for its answer.
+//     an identical create of this client is still waiting for its answer.
 //  3. Recovery lists the endpoints and deletes every one that matches the
-//     request exactly, was not registered by this process (a registered one
+//     request exactly, was not registered by this client (a registered one
 //     belongs to a resource that has its secret), and was not seen by any
-//     list started before the ambiguous create was sent (an older one
-//     belongs to someone else). Those are orphans of this process: without
+//     list answered before the ambiguous create was sent (an older one
+//     belongs to someone else). Those are orphans of this client: without
 //     a secret they are useless, so deleting them loses nothing.
 //  4. The create is then sent again (after a transport failure or a gateway
 //     error; a plain 500 is reported as it is), up to maxCreateRounds times,
 //     and once one succeeds, step 3 runs one last time for an earlier
 //     attempt the server may have committed late.
 //
-// The records of steps 1-3 are shared by every client of the account in the
-// process, so two provider configurations (aliases) never take each other's
-// endpoints for orphans.
+// A create already sent, and each recovery, may outlive a caller that has
+// gone by up to GracePeriod.
 //
 // So after the apply the server holds exactly the endpoints in state, each
 // with its secret. What this cannot tell apart: another program creating an
@@ -55,12 +54,12 @@ func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) 
 		return nil, err
 	}
 	key := fingerprint(req)
+	lock := c.creates.lock(key)
 	var lastErr error
 	var unattributed []string
-	firstSince := c.snapshots.lastObservation()
+	firstSince := c.creates.lastObservation()
 	for range maxCreateRounds {
-		since := c.snapshots.lastObservation()
-		lock := c.snapshots.creates.get(key)
+		since := c.creates.lastObservation()
 		lock.RLock()
 		created, err := c.createOnce(ctx, req)
 		lock.RUnlock()
@@ -69,7 +68,7 @@ func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) 
 				// An earlier attempt's endpoint may have been committed
 				// after the recovery looked (a gateway timed out while the
 				// server was still working): look once more.
-				left, recErr := c.removeOrphans(ctx, key, req, firstSince)
+				left, recErr := c.removeOrphans(ctx, key, lock, req, firstSince)
 				if recErr != nil {
 					return nil, fmt.Errorf("the endpoint was created, but removing an endpoint an earlier "+
 						"attempt may have left failed: %w", recErr)
@@ -83,8 +82,8 @@ func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) 
 			return nil, err
 		}
 		lastErr = err
-		c.snapshots.creates.ambiguous(key, 1)
-		left, recErr := c.removeOrphans(ctx, key, req, since)
+		c.creates.ambiguous(key, 1)
+		left, recErr := c.removeOrphans(ctx, key, lock, req, since)
 		if recErr != nil {
 			return nil, fmt.Errorf("%w; the create may have registered an endpoint without its secret, and "+
 				"removing it failed: %v", err, recErr)
@@ -104,7 +103,7 @@ type Created struct {
 	*Endpoint
 	// Unattributed are endpoints identical to this one (same url,
 	// description, events and active) that an ambiguous attempt of this
-	// process may have registered, but so may another program using the
+	// client may have registered, but so may another program using the
 	// same account: there were more of them than ambiguous attempts, so
 	// recovery deleted none. Whoever owns them should check.
 	Unattributed []string
@@ -130,14 +129,14 @@ func appendNew(list []string, ids ...string) []string {
 }
 
 // ensureBaseline makes sure a list call has recorded the existing endpoints
-// before this process sends its first create.
+// before this client sends its first create.
 func (c *Client) ensureBaseline(ctx context.Context) error {
-	if c.snapshots.hasListed() {
+	if c.creates.hasListed() {
 		return nil
 	}
-	c.baselineMu.Lock()
-	defer c.baselineMu.Unlock()
-	if c.snapshots.hasListed() {
+	c.creates.baselineMu.Lock()
+	defer c.creates.baselineMu.Unlock()
+	if c.creates.hasListed() {
 		return nil
 	}
 	_, err := c.Endpoints(ctx)
@@ -145,30 +144,30 @@ func (c *Client) ensureBaseline(ctx context.Context) error {
 }
 
 // removeOrphans deletes the endpoints an ambiguous create of req may have
-// registered. A cancelled apply still cleans up, within CancelGracePeriod.
-// When there are more candidates than this process has ambiguous attempts of
-// the same endpoint, some belong to someone else (another workspace using
-// the same key created an identical endpoint meanwhile) and there is no
-// telling which: it deletes none and returns them. Deleting someone else's
-// endpoint is worse than leaving an orphan.
-func (c *Client) removeOrphans(ctx context.Context, key string, req CreateEndpointRequest, since uint64) ([]string, error) {
-	lock := c.snapshots.creates.get(key)
+// registered. It runs under withGrace, so that an apply cancelled or timed
+// out mid-create still cleans up, within GracePeriod. When there are more
+// candidates than this client has unsettled ambiguous attempts of the same
+// endpoint, some belong to someone else (another workspace using the same
+// key created an identical endpoint meanwhile) and there is no telling
+// which: it deletes none and returns them. Deleting someone else's endpoint
+// (and so rotating their secret) is worse than leaving an orphan.
+func (c *Client) removeOrphans(ctx context.Context, key string, lock *sync.RWMutex, req CreateEndpointRequest, since uint64) ([]string, error) {
 	lock.Lock()
 	defer lock.Unlock()
 
-	ctx, release := outlivingCaller(ctx)
-	defer release()
+	ctx, cancel := withGrace(ctx)
+	defer cancel()
 	listing, err := c.ListEndpoints(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var candidates []string
 	for _, e := range listing.Endpoints {
-		if matchesRequest(e, req) && c.snapshots.mayBeOrphanOf(e.ID, since) {
+		if matchesRequest(e, req) && c.creates.mayBeOrphanOf(e.ID, since) {
 			candidates = append(candidates, e.ID)
 		}
 	}
-	if len(candidates) > c.snapshots.creates.ambiguous(key, 0) {
+	if len(candidates) > c.creates.ambiguous(key, 0) {
 		return candidates, nil
 	}
 	var errs []error
@@ -177,7 +176,7 @@ func (c *Client) removeOrphans(ctx context.Context, key string, req CreateEndpoi
 			errs = append(errs, fmt.Errorf("deleting orphan endpoint %s: %w", id, err))
 			continue
 		}
-		c.snapshots.creates.ambiguous(key, -1)
+		c.creates.ambiguous(key, -1)
 	}
 	return nil, errors.Join(errs...)
 }
@@ -211,36 +210,90 @@ func deref[T any](p *T, fallback T) T {
 	return *p
 }
 
-// createLocks hands out one RWMutex per create fingerprint, and counts the
-// ambiguous attempts of each that recovery has not settled.
-type createLocks struct {
-	mu        sync.Mutex
-	locks     map[string]*sync.RWMutex
-	uncertain map[string]int
+// createRecords is a client's orphan bookkeeping. observations counts
+// completed list answers; firstSeen maps every id seen in a list answer to
+// the observation that first saw it, and ours holds the ids this client
+// registered itself. Recovery uses them to tell its own orphans from
+// everyone else's endpoints.
+type createRecords struct {
+	baselineMu sync.Mutex // one baseline list at a time
+
+	mu           sync.Mutex
+	observations uint64
+	firstSeen    map[string]uint64
+	ours         map[string]struct{}
+	locks        map[string]*sync.RWMutex
+	uncertain    map[string]int // unsettled ambiguous attempts, by fingerprint
 }
 
-func (l *createLocks) get(key string) *sync.RWMutex {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.locks == nil {
-		l.locks = map[string]*sync.RWMutex{}
+func newCreateRecords() *createRecords {
+	return &createRecords{firstSeen: map[string]uint64{}, ours: map[string]struct{}{},
+		locks: map[string]*sync.RWMutex{}, uncertain: map[string]int{}}
+}
+
+// seen records the ids a completed list answer returned, under the next
+// observation number. Numbering at completion matters: a list that started
+// before a create but was answered after it may include the create's
+// endpoint, so it must not count as having seen it "before".
+func (r *createRecords) seen(endpoints []Endpoint) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.observations++
+	for _, e := range endpoints {
+		if _, ok := r.firstSeen[e.ID]; !ok {
+			r.firstSeen[e.ID] = r.observations
+		}
 	}
-	m, ok := l.locks[key]
+}
+
+// registered records an endpoint this client created and got the secret of.
+func (r *createRecords) registered(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ours[id] = struct{}{}
+}
+
+// mayBeOrphanOf reports whether id may be an endpoint registered by a create
+// sent after observation `since`: this client did not register it itself,
+// and no list answered before that create was sent saw it.
+func (r *createRecords) mayBeOrphanOf(id string, since uint64) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ours := r.ours[id]; ours {
+		return false
+	}
+	first, seen := r.firstSeen[id]
+	return !seen || first > since
+}
+
+// lastObservation is the number of the latest completed list answer.
+func (r *createRecords) lastObservation() uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.observations
+}
+
+func (r *createRecords) hasListed() bool {
+	return r.lastObservation() > 0
+}
+
+// lock is the RWMutex of one create fingerprint.
+func (r *createRecords) lock(key string) *sync.RWMutex {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	m, ok := r.locks[key]
 	if !ok {
 		m = &sync.RWMutex{}
-		l.locks[key] = m
+		r.locks[key] = m
 	}
 	return m
 }
 
-// ambiguous adds delta to the count of unsettled ambiguous attempts of key
-// and returns the new count.
-func (l *createLocks) ambiguous(key string, delta int) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.uncertain == nil {
-		l.uncertain = map[string]int{}
-	}
-	l.uncertain[key] = max(l.uncertain[key]+delta, 0)
-	return l.uncertain[key]
+// ambiguous adds delta to the count of unsettled ambiguous attempts of the
+// fingerprint key and returns the new count.
+func (r *createRecords) ambiguous(key string, delta int) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.uncertain[key] = max(r.uncertain[key]+delta, 0)
+	return r.uncertain[key]
 }

@@ -134,6 +134,8 @@ func (e *Error) text() string {
 	case e.StatusCode == 0 && e.Err != nil:
 		fmt.Fprintf(&b, ": %v", e.Err)
 		return b.String()
+	case e.StatusCode >= 200 && e.StatusCode < 300 && errors.Is(e.Err, ErrPartialList):
+		fmt.Fprintf(&b, ": the server answered %s with only part of the list", statusLine(e.StatusCode))
 	case e.StatusCode >= 200 && e.StatusCode < 300:
 		fmt.Fprintf(&b, ": the server answered %s but its body could not be read as the expected JSON", statusLine(e.StatusCode))
 	default:
@@ -184,18 +186,6 @@ func KindOf(err error) Kind {
 
 // IsNotFound reports whether err is a 404 answer.
 func IsNotFound(err error) bool { return KindOf(err) == KindNotFound }
-
-// IsUnauthorized reports whether err is an authentication failure.
-func IsUnauthorized(err error) bool { return KindOf(err) == KindUnauthorized }
-
-// IsPlanLimit reports whether err is a plan-limit answer.
-func IsPlanLimit(err error) bool { return KindOf(err) == KindPlanLimit }
-
-// IsRateLimited reports whether err is a 429 answer.
-func IsRateLimited(err error) bool { return KindOf(err) == KindRateLimited }
-
-// IsValidation reports whether err is a validation failure.
-func IsValidation(err error) bool { return KindOf(err) == KindValidation }
 
 // IsServerFault reports whether err is a 5xx answer.
 func IsServerFault(err error) bool { return KindOf(err) == KindServerFault }

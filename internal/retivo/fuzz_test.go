@@ -45,7 +45,7 @@ func FuzzClientAnswers(f *testing.F) {
 			return // not an answer net/http would hand over
 		}
 		client, err := New(Config{
-			BaseURL: "https://retivo.test/api", APIKey: "rt_test_fuzzing_key", MaxRetries: -1,
+			BaseURL: "https://retivo.test/api", APIKey: "rt_test_fuzzing_key",
 			HTTPClient: &http.Client{Transport: stubTransport{status: status, body: body}},
 		})
 		if err != nil {

@@ -237,7 +237,7 @@ func TestClient_stalledServerEndsAtTheHeaderTimeout(t *testing.T) {
 		}
 	})
 	defer close(release)
-	client := h.client(t, retivo.Config{ResponseHeaderTimeout: 200 * time.Millisecond, MaxRetries: -1})
+	client := h.client(t, retivo.Config{ResponseHeaderTimeout: 200 * time.Millisecond, MaxRetries: 0})
 	start := time.Now()
 	_, err := client.TestEndpoint(context.Background(), "we_1")
 	if err == nil {
@@ -267,7 +267,7 @@ func TestClient_redirectsNotFollowedForWritesOrOtherHosts(t *testing.T) {
 		}
 		http.Redirect(w, r, target, http.StatusTemporaryRedirect)
 	})
-	client := h.client(t, retivo.Config{MaxRetries: -1})
+	client := h.client(t, retivo.Config{MaxRetries: 0})
 	ctx := context.Background()
 	_, err := client.CreateEndpoint(ctx, retivo.CreateEndpointRequest{URL: "https://example.com/h"})
 	if err == nil || !strings.Contains(err.Error(), "redirect") {

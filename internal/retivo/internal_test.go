@@ -1,6 +1,9 @@
 package retivo
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -86,4 +89,46 @@ func TestRedactor(t *testing.T) {
 	if want := "key *** and *** but short stays"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
+}
+
+type recordingLogger struct {
+	msgs   []string
+	fields []map[string]any
+}
+
+func (l *recordingLogger) Debug(_ context.Context, msg string, fields map[string]any) {
+	l.msgs = append(l.msgs, msg)
+	l.fields = append(l.fields, fields)
+}
+
+// The per-attempt log never carries the API key or a known secret, in the
+// message or in any field.
+func TestLoggingTransport_masksSecrets(t *testing.T) {
+	logger := &recordingLogger{}
+	redactor := NewRedactor("rt_test_the_api_key_value")
+	redactor.Add("whsec_the_signing_secret")
+	transport := &loggingTransport{next: failingTransport{}, logger: logger, redactor: redactor}
+	req, _ := http.NewRequest(http.MethodGet, "https://retivo.test/api/webhooks/endpoints", nil)
+	if _, err := transport.RoundTrip(req); err == nil {
+		t.Fatal("want the transport's error")
+	}
+	if len(logger.fields) != 1 {
+		t.Fatalf("%d entries logged", len(logger.fields))
+	}
+	text := fmt.Sprint(logger.msgs, logger.fields)
+	if !strings.Contains(text, "method:GET") || !strings.Contains(text, Mask) {
+		t.Fatalf("the entry lacks the method or the mask: %s", text)
+	}
+	for _, secret := range []string{"rt_test_the_api_key_value", "whsec_the_signing_secret"} {
+		if strings.Contains(text, secret) {
+			t.Errorf("the log entry contains %q: %s", secret, text)
+		}
+	}
+}
+
+// failingTransport fails with an error that echoes secrets.
+type failingTransport struct{}
+
+func (failingTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, errors.New("proxy echoed: Bearer rt_test_the_api_key_value and whsec_the_signing_secret")
 }

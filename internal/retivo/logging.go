@@ -2,14 +2,14 @@ package retivo
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"sync/atomic"
 	"time"
 )
 
-// Logger receives one entry per HTTP attempt. Fields never carry the API key,
-// the Authorization header or a webhook secret.
+// Logger receives one entry per HTTP attempt. The client masks the API key
+// and every webhook secret it knows in the message and in every string field
+// before the entry reaches the Logger.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
 }
@@ -23,20 +23,7 @@ type loggingTransport struct {
 }
 
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	attempt := attemptOf(req)
-	if graceOnTheWire(req.Context()) {
-		// This attempt, once sent, outlives a cancelled caller by up to
-		// CancelGracePeriod; the body is read under the same context.
-		detached, release := outlivingCaller(req.Context())
-		resp, err := t.roundTrip(req.WithContext(detached), attempt)
-		if err != nil || resp == nil {
-			release()
-			return resp, err
-		}
-		resp.Body = &releasingBody{ReadCloser: resp.Body, release: release}
-		return resp, nil
-	}
-	return t.roundTrip(req, attempt)
+	return t.roundTrip(req, attemptOf(req))
 }
 
 func (t *loggingTransport) roundTrip(req *http.Request, attempt int64) (*http.Response, error) {
@@ -51,14 +38,25 @@ func (t *loggingTransport) roundTrip(req *http.Request, attempt int64) (*http.Re
 		"attempt":     attempt,
 		"duration_ms": time.Since(start).Milliseconds(),
 	}
+	msg := "Retivo API request"
 	if err != nil {
-		fields["error"] = t.redactor.Redact(err.Error())
-		t.logger.Debug(req.Context(), "Retivo API request failed", fields)
-		return resp, err
+		msg = "Retivo API request failed"
+		fields["error"] = err.Error()
+	} else {
+		fields["status"] = resp.StatusCode
 	}
-	fields["status"] = resp.StatusCode
-	t.logger.Debug(req.Context(), "Retivo API request", fields)
+	t.log(req.Context(), msg, fields)
 	return resp, err
+}
+
+// log masks every known secret in msg and in the string fields, then logs.
+func (t *loggingTransport) log(ctx context.Context, msg string, fields map[string]any) {
+	for name, value := range fields {
+		if s, ok := value.(string); ok {
+			fields[name] = t.redactor.Redact(s)
+		}
+	}
+	t.logger.Debug(ctx, t.redactor.Redact(msg), fields)
 }
 
 // attemptOf numbers the attempts of one logical request. retryablehttp sends
@@ -83,16 +81,4 @@ func attemptsMade(ctx context.Context) int64 {
 
 func withAttemptCounter(ctx context.Context) context.Context {
 	return context.WithValue(ctx, attemptKey{}, new(atomic.Int64))
-}
-
-// releasingBody frees a detached context once the body is closed.
-type releasingBody struct {
-	io.ReadCloser
-	release func()
-}
-
-func (b *releasingBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.release()
-	return err
 }

@@ -4,6 +4,8 @@
 // typed requests and responses, and reports every failure as an *Error.
 package retivo
 
+import "encoding/json"
+
 // Endpoint is a webhook endpoint as the API returns it.
 //
 // The reference does not promise that every answer carries every field (the
@@ -55,8 +57,17 @@ type TestResult struct {
 	Error string `json:"error"`
 }
 
+// listEndpointsResponse is the list answer. The published reference has no
+// pagination; the other fields are the signs an answer would show if the
+// API ever paged (see partialListSign).
 type listEndpointsResponse struct {
-	Endpoints *[]Endpoint `json:"endpoints"`
+	Endpoints     *[]Endpoint     `json:"endpoints"`
+	HasMore       json.RawMessage `json:"has_more"`
+	Next          json.RawMessage `json:"next"`
+	NextCursor    json.RawMessage `json:"next_cursor"`
+	NextPage      json.RawMessage `json:"next_page"`
+	NextPageToken json.RawMessage `json:"next_page_token"`
+	NextURL       json.RawMessage `json:"next_url"`
 }
 
 type endpointResponse struct {

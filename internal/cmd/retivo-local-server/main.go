@@ -1,5 +1,6 @@
 // Command retivo-local-server runs the Retivo-compatible local server on a
-// chosen address, for the demo and the benchmark. It also serves a webhook
+// chosen address, for trying a locally built provider by hand (the demo and
+// the benchmark run the server in-process). It also serves a webhook
 // receiver at /receiver/ that answers 200, so test deliveries succeed.
 package main
 

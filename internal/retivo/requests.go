@@ -1,0 +1,392 @@
+package retivo
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+const endpointsPath = "/webhooks/endpoints"
+
+// ErrPartialList is the cause of the error for a list answer that says it
+// holds only part of the account's endpoints.
+var ErrPartialList = errors.New("the list answer is partial")
+
+// Listing is one list answer: the account's endpoints with a valid id, and
+// how many were left out because their id breaks the id rule (CheckID).
+type Listing struct {
+	Endpoints []Endpoint
+	LeftOut   int
+}
+
+// ListEndpoints returns every endpoint of the account. A listed endpoint is
+// whole: a description or subscribed_events that is null or missing is
+// empty ("" or []).
+func (c *Client) ListEndpoints(ctx context.Context) (Listing, error) {
+	var out listEndpointsResponse
+	status, err := c.doStatus(ctx, http.MethodGet, endpointsPath, nil, &out)
+	if err != nil {
+		return Listing{}, err
+	}
+	if out.Endpoints == nil {
+		return Listing{}, c.malformed(http.MethodGet, endpointsPath, status, errors.New(`the answer has no "endpoints" list`))
+	}
+	if sign := partialListSign(out); sign != "" {
+		return Listing{}, c.malformed(http.MethodGet, endpointsPath, status, fmt.Errorf("%w: it carries %s, so more endpoints "+
+			"follow; the API documents no pagination, and this provider reads the list in one call", ErrPartialList, sign))
+	}
+	listing, err := checkListing(*out.Endpoints)
+	if err != nil {
+		return Listing{}, c.malformed(http.MethodGet, endpointsPath, status, err)
+	}
+	c.creates.seen(listing.Endpoints)
+	return listing, nil
+}
+
+// checkListing leaves out the endpoints whose id breaks the id rule, rejects
+// an answer that lists one id twice (which copy is the endpoint?), and reads
+// null fields as empty.
+func checkListing(endpoints []Endpoint) (Listing, error) {
+	listing := Listing{Endpoints: make([]Endpoint, 0, len(endpoints))}
+	seen := make(map[string]struct{}, len(endpoints))
+	for _, e := range endpoints {
+		if CheckID(e.ID) != nil {
+			listing.LeftOut++
+			continue
+		}
+		if _, dup := seen[e.ID]; dup {
+			return Listing{}, fmt.Errorf("the list names endpoint %s twice", QuoteID(e.ID))
+		}
+		seen[e.ID] = struct{}{}
+		emptyForNull(&e)
+		listing.Endpoints = append(listing.Endpoints, e)
+	}
+	return listing, nil
+}
+
+// partialListSign names the field by which a list answer says it is partial:
+// has_more true, or a non-empty cursor or next link. A field that is there
+// with an empty or false value says nothing.
+func partialListSign(r listEndpointsResponse) string {
+	fields := []struct {
+		name  string
+		value json.RawMessage
+	}{
+		{"has_more", r.HasMore}, {"next", r.Next}, {"next_cursor", r.NextCursor}, {"next_page", r.NextPage},
+		{"next_page_token", r.NextPageToken}, {"next_url", r.NextURL},
+	}
+	for _, f := range fields {
+		switch strings.TrimSpace(string(f.value)) {
+		case "", "null", "false", `""`, "0", "{}", "[]":
+			continue
+		}
+		return fmt.Sprintf("%q: %s", f.name, excerpt(string(f.value)))
+	}
+	return ""
+}
+
+// emptyForNull reads a null or missing description and subscribed_events of
+// a listed endpoint as the empty value, as the API reference says to.
+func emptyForNull(e *Endpoint) {
+	if e.Description == nil {
+		e.Description = String("")
+	}
+	if e.SubscribedEvents == nil {
+		e.SubscribedEvents = []string{}
+	}
+}
+
+// createOnce sends one create call (retried only where that is safe, see
+// shouldRetry). CreateEndpoint adds the recovery of ambiguous creates.
+func (c *Client) createOnce(ctx context.Context, req CreateEndpointRequest) (*Endpoint, error) {
+	if err := ctx.Err(); err != nil {
+		// Nothing is sent for a caller that has gone, so nothing is ambiguous.
+		return nil, &Error{Method: http.MethodPost, Path: endpointsPath, Err: err}
+	}
+	var out endpointResponse
+	status, err := c.doStatus(withAnswerAwaited(withNoBlindResend(ctx)), http.MethodPost, endpointsPath, req, &out)
+	if err == nil && (out.Endpoint == nil || out.Endpoint.ID == "") {
+		// The server said yes but the answer cannot be used: the endpoint
+		// may exist, without a secret anyone knows.
+		apiErr := c.malformed(http.MethodPost, endpointsPath, status, errors.New(`the answer has no "endpoint" object with an id`))
+		apiErr.MayHaveCommitted = true
+		err = apiErr
+	}
+	c.snapshots.wrote()
+	if err != nil {
+		return nil, err
+	}
+	if idErr := CheckID(out.Endpoint.ID); idErr != nil {
+		// Not ambiguous, so not recovered: the endpoint exists under an id
+		// this client will never put in a request path.
+		return nil, c.malformed(http.MethodPost, endpointsPath, status, fmt.Errorf("the new endpoint's id is not "+
+			"usable (%w); the endpoint may exist on Retivo under that id: delete it there", idErr))
+	}
+	c.redactor.Add(out.Endpoint.Secret)
+	c.creates.registered(out.Endpoint.ID)
+	return out.Endpoint, nil
+}
+
+// UpdateEndpoint changes an endpoint. Fields left nil in req are not sent.
+func (c *Client) UpdateEndpoint(ctx context.Context, id string, req UpdateEndpointRequest) (*Endpoint, error) {
+	path, err := endpointPath(http.MethodPut, id)
+	if err != nil {
+		return nil, err
+	}
+	var out endpointResponse
+	err = c.do(ctx, http.MethodPut, path, req, &out)
+	c.snapshots.wrote()
+	if err != nil {
+		return nil, err
+	}
+	if out.Endpoint == nil {
+		// The change was accepted but the answer does not show the result
+		// (an empty body, or one without the endpoint): callers keep what
+		// they sent.
+		out.Endpoint = &Endpoint{}
+	}
+	if out.Endpoint.ID == "" {
+		out.Endpoint.ID = id
+	}
+	return out.Endpoint, nil
+}
+
+// DeleteEndpoint deletes an endpoint.
+func (c *Client) DeleteEndpoint(ctx context.Context, id string) error {
+	path, err := endpointPath(http.MethodDelete, id)
+	if err != nil {
+		return err
+	}
+	var out deleteResponse
+	status, err := c.doStatus(ctx, http.MethodDelete, path, nil, &out)
+	c.snapshots.wrote()
+	if err != nil {
+		return err
+	}
+	if out.Deleted != nil && !*out.Deleted {
+		return c.malformed(http.MethodDelete, path, status, errors.New(`the answer says "deleted": false`))
+	}
+	return nil
+}
+
+// TestEndpoint asks the service to send a test event to the endpoint's URL
+// and reports how the delivery went. A failed delivery is not an error.
+func (c *Client) TestEndpoint(ctx context.Context, id string) (*TestResult, error) {
+	path, err := endpointPath(http.MethodPost, id)
+	if err != nil {
+		return nil, err
+	}
+	path += "/test"
+	var out testResponse
+	status, err := c.doStatus(withNoBlindResend(ctx), http.MethodPost, path, nil, &out)
+	if err != nil {
+		return nil, err
+	}
+	if out.Test == nil {
+		return nil, c.malformed(http.MethodPost, path, status, errors.New(`the answer has no "test" object`))
+	}
+	// The receiver's answer is the server's text: it may quote a secret.
+	out.Test.StatusText = c.redactor.Redact(out.Test.StatusText)
+	out.Test.Error = c.redactor.Redact(out.Test.Error)
+	return out.Test, nil
+}
+
+// endpointPath is the path of one endpoint. An id that breaks the id rule
+// is never put in a path: the call fails before anything is sent.
+func endpointPath(method, id string) (string, error) {
+	if err := CheckID(id); err != nil {
+		return "", &Error{Method: method, Path: endpointsPath + "/{id}", Err: err}
+	}
+	return endpointsPath + "/" + url.PathEscape(id), nil
+}
+
+// malformed is the error for a 2xx answer that cannot be used, with the
+// status the server really sent.
+func (c *Client) malformed(method, path string, status int, why error) *Error {
+	return &Error{Method: method, Path: path, StatusCode: status, Err: why, redactor: c.redactor}
+}
+
+// do sends one call (with retries) and decodes a 2xx answer into out.
+func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
+	_, err := c.doStatus(ctx, method, path, body, out)
+	return err
+}
+
+// doStatus is do that also returns the status of the answer. Its errors
+// mask the sensitive values the client knows when they are shown, not only
+// when they were made: a secret learned meanwhile (from another resource's
+// state, say) is masked too.
+func (c *Client) doStatus(ctx context.Context, method, path string, body, out any) (int, error) {
+	status, err := c.send(ctx, method, path, body, out)
+	if apiErr, ok := AsError(err); ok {
+		apiErr.redactor = c.redactor
+	}
+	return status, err
+}
+
+// send sends one call (with retries) and decodes a 2xx answer into out.
+func (c *Client) send(ctx context.Context, method, path string, body, out any) (int, error) {
+	ctx = withAttemptCounter(ctx)
+	req, err := c.newRequest(ctx, method, path, body)
+	if err != nil {
+		return 0, err
+	}
+	started := time.Now()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return 0, c.transportError(ctx, method, path, err, started)
+	}
+	defer resp.Body.Close()
+
+	unsafe := noBlindResend(ctx)
+	data, readErr := c.readBody(resp.Body)
+	if readErr != nil {
+		return resp.StatusCode, &Error{Method: method, Path: path, StatusCode: resp.StatusCode,
+			Err: readErr, MayHaveCommitted: unsafe && resp.StatusCode < 300}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		apiErr := parseErrorBody(method, path, resp, data, c.redactor)
+		apiErr.MayHaveCommitted = unsafe && mayHaveCommitted(resp)
+		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+			apiErr.Err = fmt.Errorf("a redirect to %s, which is not followed for a %s request or to another "+
+				"host: set base_url to the address the API answers at", quoteURL(resp.Header.Get("Location")), method)
+		}
+		return resp.StatusCode, apiErr
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return resp.StatusCode, nil // an empty success: each call decides what it needed from it
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		apiErr := &Error{Method: method, Path: path, StatusCode: resp.StatusCode,
+			NotJSON: true, Err: describeDecodeError(err), MayHaveCommitted: unsafe,
+			Message: excerpt(c.redactor.Redact(string(data)))}
+		if unsafe {
+			// A success answer to a create carries the new endpoint's
+			// secret, which the redactor does not know yet: never quote it.
+			apiErr.NotJSON = false
+			apiErr.Message = "the answer is not quoted because it may contain the new endpoint's secret"
+		}
+		return resp.StatusCode, apiErr
+	}
+	return resp.StatusCode, nil
+}
+
+func (c *Client) newRequest(ctx context.Context, method, path string, body any) (*retryablehttp.Request, error) {
+	var payload []byte
+	if body != nil {
+		var err error
+		if payload, err = json.Marshal(body); err != nil {
+			return nil, fmt.Errorf("encoding the %s %s request: %w", method, path, err)
+		}
+	}
+	// path is already escaped (ids go through url.PathEscape) and the base
+	// URL has no query or fragment, so plain concatenation is exact.
+	target := c.base.String() + path
+	var raw any
+	if payload != nil {
+		raw = payload
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, target, raw)
+	if err != nil {
+		return nil, fmt.Errorf("building the %s %s request: %w", method, path, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.apiKey)
+	req.Header.Set("Accept", "application/json")
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	return req, nil
+}
+
+// readBody reads at most maxBytes; a longer answer is an error rather than a
+// silently truncated document.
+func (c *Client) readBody(body io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(body, c.maxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the answer: %w", err)
+	}
+	if int64(len(data)) > c.maxBytes {
+		return nil, fmt.Errorf("the answer is larger than the %d-byte limit", c.maxBytes)
+	}
+	return data, nil
+}
+
+func (c *Client) transportError(ctx context.Context, method, path string, err error, started time.Time) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		err = ctxErr
+	}
+	text := c.redactor.Redact(err.Error())
+	switch attempts := attemptsMade(ctx); {
+	case isUnknownHost(err):
+		text += " (the host name does not resolve: check base_url)"
+	case attempts > 1:
+		text += fmt.Sprintf(" (after %d attempts over %s)", attempts, time.Since(started).Round(100*time.Millisecond))
+	}
+	return &Error{
+		Method:           method,
+		Path:             path,
+		Err:              &redactedError{text: text, cause: err},
+		MayHaveCommitted: noBlindResend(ctx) && !neverSent(err),
+	}
+}
+
+// parseErrorBody turns a non-2xx answer into an *Error, whatever its body.
+// Known sensitive values are masked before the text is cleaned up and cut,
+// so that neither the cut nor the clean-up can leave a fragment unmasked.
+func parseErrorBody(method, path string, resp *http.Response, data []byte, redactor *Redactor) *Error {
+	apiErr := &Error{Method: method, Path: path, StatusCode: resp.StatusCode}
+	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+		apiErr.RetryAfter = d
+	}
+	var body errorResponse
+	if err := json.Unmarshal(data, &body); err == nil && (body.Error != "" || body.UpgradeTo != "") {
+		apiErr.Message = excerptJSONText(redactor.Redact(body.Error))
+		apiErr.UpgradeTo = excerptJSONText(redactor.Redact(body.UpgradeTo))
+		return apiErr
+	}
+	apiErr.NotJSON = true
+	apiErr.Message = excerpt(redactor.Redact(string(data)))
+	return apiErr
+}
+
+// excerptJSONText keeps a server's error text readable and bounded.
+func excerptJSONText(s string) string {
+	return excerpt(strings.ReplaceAll(strings.ReplaceAll(s, "<", "‹"), ">", "›"))
+}
+
+func describeDecodeError(err error) error {
+	var syntax *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Errorf("invalid JSON at byte %d", syntax.Offset)
+	case errors.As(err, &typeErr):
+		return fmt.Errorf("field %q has a %s where a %s was expected", typeErr.Field, typeErr.Value, typeErr.Type)
+	default:
+		return err
+	}
+}
+
+// redactedError shows a scrubbed text but keeps the original for errors.Is.
+type redactedError struct {
+	text  string
+	cause error
+}
+
+func (e *redactedError) Error() string { return e.text }
+func (e *redactedError) Unwrap() error { return e.cause }
