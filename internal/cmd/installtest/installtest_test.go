@@ -17,8 +17,8 @@ import (
 var testManifest = []byte(`{"version": 1, "metadata": {"protocol_versions": ["6.0"]}}`)
 
 // fakeDist writes what goreleaser leaves in dist/ for version 0.1.0 on
-// linux_amd64 and darwin_arm64; change may alter the zip's entry name or the
-// SHA256SUMS text before they are written.
+// linux_amd64 and darwin_arm64, each zip holding binary and a LICENSE; change
+// may alter the SHA256SUMS text before it is written.
 func fakeDist(t *testing.T, binary string, change func(sums string) string) string {
 	t.Helper()
 	dist := t.TempDir()
@@ -43,6 +43,10 @@ func fakeDist(t *testing.T, binary string, change func(sums string) string) stri
 			t.Fatal(err)
 		}
 		fmt.Fprint(w, "binary")
+		if w, err = z.Create("LICENSE"); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprint(w, "license")
 		if err := z.Close(); err != nil {
 			t.Fatal(err)
 		}
@@ -84,7 +88,7 @@ func TestRelease_check(t *testing.T) {
 		wantErr string
 	}{
 		{name: "valid", binary: "terraform-provider-retivo_v0.1.0"},
-		{name: "binary without version", binary: "terraform-provider-retivo", wantErr: "want one file named terraform-provider-retivo_v0.1.0"},
+		{name: "binary without version", binary: "terraform-provider-retivo", wantErr: "want one plugin named terraform-provider-retivo_v0.1.0"},
 		{name: "checksum mismatch", binary: "terraform-provider-retivo_v0.1.0", wantErr: "does not match",
 			change: func(s string) string { return strings.Replace(s, s[:8], "00000000", 1) }},
 		{name: "manifest missing", binary: "terraform-provider-retivo_v0.1.0", wantErr: "no entry for terraform-provider-retivo_0.1.0_manifest.json",
@@ -107,6 +111,13 @@ func TestRelease_check(t *testing.T) {
 				t.Errorf("check: got %v, want an error containing %q", err, tc.wantErr)
 			}
 		})
+	}
+}
+
+func TestRelease_checkCapitals(t *testing.T) {
+	rel := &release{version: "0.0.0-SNAPSHOT-abc1234"}
+	if err := rel.check(testManifest); err == nil || !strings.Contains(err.Error(), "lowercase") {
+		t.Errorf("got %v, want an error about capitals in the version", err)
 	}
 }
 

@@ -121,17 +121,22 @@ func installAndUse(ctx context.Context, c cli, rel *release, hash, dir, baseURL 
 	if err := w.run(ctx, "version"); err != nil {
 		return err
 	}
-	if err := w.run(ctx, "init", "-input=false"); err != nil {
+	if err := w.run(ctx, "init", "-input=false", "-no-color"); err != nil {
 		return err
 	}
-	locked, err := readLockedProvider(filepath.Join(w.config, ".terraform.lock.hcl"), c.hostname+"/retivo/retivo")
+	lockFile := filepath.Join(w.config, ".terraform.lock.hcl")
+	locked, err := readLockedProvider(lockFile, c.hostname+"/retivo/retivo")
 	if err != nil {
 		return err
 	}
 	if err := locked.check(rel.version, hash); err != nil {
 		return err
 	}
-	fmt.Printf("  .terraform.lock.hcl: version %q, constraints %q, hashes %q\n", locked.version, locked.constraints, locked.hashes)
+	lock, err := os.ReadFile(lockFile)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  .terraform.lock.hcl records the archive's h1: hash:\n\n%s\n", lock)
 
 	binary := filepath.Join(w.config, ".terraform", "providers", c.hostname, "retivo", "retivo",
 		rel.version, rel.goos+"_"+rel.goarch, "terraform-provider-retivo_v"+rel.version)
@@ -145,7 +150,7 @@ func installAndUse(ctx context.Context, c cli, rel *release, hash, dir, baseURL 
 	fmt.Printf("  installed binary: %s -version: %s\n", filepath.Base(binary), strings.TrimSpace(string(out)))
 
 	step("%s apply", c.name)
-	if err := w.run(ctx, "apply", "-auto-approve", "-input=false"); err != nil {
+	if err := w.run(ctx, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 		return err
 	}
 	if n := len(server.Endpoints()); n != 1 {
@@ -157,7 +162,7 @@ func installAndUse(ctx context.Context, c cli, rel *release, hash, dir, baseURL 
 	fmt.Printf("  User-Agent: %s\n", strings.Join(agents.seen(), ", "))
 
 	step("%s plan -detailed-exitcode (must report no changes)", c.name)
-	if err := w.run(ctx, "plan", "-detailed-exitcode", "-input=false"); err != nil {
+	if err := w.run(ctx, "plan", "-detailed-exitcode", "-input=false", "-no-color"); err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) && exit.ExitCode() == 2 {
 			return errors.New("the plan after apply has changes")
@@ -166,7 +171,7 @@ func installAndUse(ctx context.Context, c cli, rel *release, hash, dir, baseURL 
 	}
 
 	step("%s destroy", c.name)
-	if err := w.run(ctx, "destroy", "-auto-approve", "-input=false"); err != nil {
+	if err := w.run(ctx, "destroy", "-auto-approve", "-input=false", "-no-color"); err != nil {
 		return err
 	}
 	if n := len(server.Endpoints()); n != 0 {

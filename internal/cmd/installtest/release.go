@@ -93,6 +93,9 @@ func packedName(version, goos, goarch string) string {
 // that the CLIs find it; and a SHA256SUMS entry matching every archive and
 // the repository's manifest.
 func (r *release) check(manifest []byte) error {
+	if strings.ToLower(r.version) != r.version {
+		return fmt.Errorf("version %q has capitals: Terraform and OpenTofu lowercase the file names in a filesystem mirror, so it never matches a constraint; use a lowercase version", r.version)
+	}
 	if got, want := filepath.Base(r.archive), packedName(r.version, r.goos, r.goarch); got != want {
 		return fmt.Errorf("archive %s: the CLIs expect %s", got, want)
 	}
@@ -149,23 +152,30 @@ func readSums(path string) (map[string]string, error) {
 	return sums, lines.Err()
 }
 
-// checkBinary checks that the zip holds exactly one file, an executable
-// named binary (with .exe on Windows), so that the CLIs find the plugin.
+// checkBinary checks that the zip holds exactly one plugin executable, named
+// binary (with .exe on Windows), so that the CLIs find it. Other files
+// (LICENSE, README.md, CHANGELOG.md) are allowed: the CLIs ignore them.
 func checkBinary(archive, binary string) error {
 	z, err := zip.OpenReader(archive)
 	if err != nil {
 		return err
 	}
 	defer z.Close()
-	var names []string
+	var plugins []*zip.File
 	for _, f := range z.File {
-		names = append(names, f.Name)
+		if strings.HasPrefix(f.Name, "terraform-provider-") {
+			plugins = append(plugins, f)
+		}
 	}
-	if len(names) != 1 || strings.TrimSuffix(names[0], ".exe") != binary {
-		return fmt.Errorf("%s holds %q, want one file named %s", filepath.Base(archive), names, binary)
+	if len(plugins) != 1 || strings.TrimSuffix(plugins[0].Name, ".exe") != binary {
+		var names []string
+		for _, f := range z.File {
+			names = append(names, f.Name)
+		}
+		return fmt.Errorf("%s holds %q, want one plugin named %s", filepath.Base(archive), names, binary)
 	}
-	if !strings.HasSuffix(names[0], ".exe") && z.File[0].Mode()&0o111 == 0 {
-		return fmt.Errorf("%s: %s is not executable", filepath.Base(archive), names[0])
+	if !strings.HasSuffix(plugins[0].Name, ".exe") && plugins[0].Mode()&0o111 == 0 {
+		return fmt.Errorf("%s: %s is not executable", filepath.Base(archive), plugins[0].Name)
 	}
 	return nil
 }
