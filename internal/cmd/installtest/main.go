@@ -56,6 +56,9 @@ func main() {
 	stop()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "\ninstall test failed: %v\n", err)
+		if ctx.Err() != nil {
+			os.Exit(130)
+		}
 		os.Exit(1)
 	}
 }
