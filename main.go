@@ -4,7 +4,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"fmt"
 	"log"
 	"os"
 
@@ -25,15 +27,45 @@ import (
 // version is set at build time by goreleaser (-ldflags "-X main.version=...").
 var version = "dev"
 
+// options are the command-line flags. Terraform starts the provider with
+// none; -debug and -version are for people.
+type options struct {
+	debug   bool
+	version bool
+}
+
+func parseFlags(args []string) (options, error) {
+	var opts options
+	flags := flag.NewFlagSet("terraform-provider-retivo", flag.ContinueOnError)
+	flags.BoolVar(&opts.debug, "debug", false, "run the provider with support for debuggers like delve")
+	flags.BoolVar(&opts.version, "version", false, "print the provider's version and exit")
+	return opts, flags.Parse(args)
+}
+
+// versionLine is what -version prints: the name and the version goreleaser
+// built in, as in the release's archive names.
+func versionLine() string {
+	return "terraform-provider-retivo " + version
+}
+
 func main() {
-	debugMode := flag.Bool("debug", false, "run the provider with support for debuggers like delve")
-	flag.Parse()
+	opts, err := parseFlags(os.Args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		os.Exit(2)
+	}
+	if opts.version {
+		fmt.Println(versionLine())
+		return
+	}
 	if err := sdklog.QuietUnlessAsked(os.Environ(), os.Setenv); err != nil {
 		log.Fatal(err.Error())
 	}
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+	err = providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/retivo/retivo",
-		Debug:   *debugMode,
+		Debug:   opts.debug,
 	})
 	if err != nil {
 		log.Fatal(err.Error())
