@@ -43,8 +43,24 @@ func newEndpointModel(e retivo.Endpoint) endpointModel {
 		SubscribedEvents: types.SetNull(types.StringType), Active: types.BoolNull(),
 		CreatedAt: types.StringNull(), UpdatedAt: types.StringNull(),
 	}
-	m.merge(e)
+	m.mergeListed(e)
 	return m
+}
+
+// mergeListed is merge for an endpoint from a list answer (every read goes
+// through the list). The list shows whole endpoints, so a null or missing
+// subscribed_events or description is the empty value, never null: Retivo
+// answers "subscribed_events": null for an endpoint registered without
+// events, and an import or a generated configuration of it must plan no
+// changes.
+func (m *endpointModel) mergeListed(e retivo.Endpoint) {
+	m.merge(e)
+	if e.SubscribedEvents == nil {
+		m.SubscribedEvents = types.SetValueMust(types.StringType, nil)
+	}
+	if e.Description == nil {
+		m.Description = types.StringValue("")
+	}
 }
 
 // merge overwrites m with every field the API answer carries and keeps m's

@@ -229,7 +229,7 @@ func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadReq
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 		return
 	}
-	state.merge(found)
+	state.mergeListed(found)
 	resolveUnknowns(&state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)

@@ -596,3 +596,94 @@ func TestWebhookEndpoint_importWithoutIDProtocol(t *testing.T) {
 		t.Fatalf("want one 'Missing endpoint id' error, got %+v", resp.Diagnostics)
 	}
 }
+
+// An endpoint registered without events is answered with
+// "subscribed_events": null, which means no events: after an import by
+// `terraform import` or by an import block, the plan has no changes.
+func TestAccWebhookEndpoint_importWithoutEvents(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	stored := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://no-events.example/hook", Active: true})
+	config := endpointConfig(env, `url = "https://no-events.example/hook"`)
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config:        config,
+				ResourceName:  endpointAddress,
+				ImportState:   true,
+				ImportStateId: stored.ID,
+				// An import block plans a no-op import, or the step fails.
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+			{
+				Config:             config,
+				ResourceName:       endpointAddress,
+				ImportState:        true,
+				ImportStateId:      stored.ID,
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if got := states[0].Attributes["subscribed_events.#"]; got != "0" {
+						return fmt.Errorf("imported subscribed_events.# = %q, want an empty set", got)
+					}
+					return nil
+				},
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(endpointAddress, tfjsonpath.New("subscribed_events"), knownvalue.SetSizeExact(0)),
+				},
+			},
+		},
+	})
+	if n := env.Server.Count(localserver.RouteUpdate); n != 0 {
+		t.Errorf("the imported endpoint was updated %d times, want never", n)
+	}
+}
+
+// `terraform plan -generate-config-out` writes a configuration for imported
+// endpoints (one without events among them) that applies with no changes.
+func TestAccWebhookEndpoint_generateConfigOut(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	bare := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://bare.example/hook", Active: true})
+	full := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://full.example/hook", Description: "made in the dashboard",
+		SubscribedEvents: []string{"order.created", "order.paid"}, Active: false})
+	cli := acctest.NewCLI(t, env.Config(fmt.Sprintf(`
+import {
+  to = retivo_webhook_endpoint.bare
+  id = %q
+}
+
+import {
+  to = retivo_webhook_endpoint.full
+  id = %q
+}
+`, bare.ID, full.ID)))
+	out, err := cli.Run("plan", "-no-color", "-input=false", "-generate-config-out=generated.tf")
+	if err != nil {
+		t.Fatalf("plan -generate-config-out: %v\n%s", err, out)
+	}
+	generated, err := os.ReadFile(filepath.Join(cli.Dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`subscribed_events\s*=\s*\[\]`).Match(generated) {
+		t.Errorf("the generated configuration does not say subscribed_events = [] for the endpoint without events:\n%s", generated)
+	}
+	out, err = cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+	if err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "2 imported, 0 added, 0 changed, 0 destroyed") {
+		t.Errorf("apply of the generated configuration changed something:\n%s\ngenerated.tf:\n%s", out, generated)
+	}
+	if out, err := cli.Run("plan", "-no-color", "-input=false", "-detailed-exitcode"); err != nil {
+		t.Errorf("plan after the import is not empty: %v\n%s", err, out)
+	}
+	if n := env.Server.Count(localserver.RouteUpdate); n != 0 {
+		t.Errorf("the imported endpoints were updated %d times, want never", n)
+	}
+}
