@@ -73,7 +73,8 @@ func (p *retivoProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: "Retivo API key, sent as a bearer token. Keys starting with `rt_test_` work in " +
 					"test mode, keys starting with `rt_live_` in live (production) mode; endpoints made with one " +
 					"are not visible to the other. May also be set with the `" + EnvAPIKey + "` environment " +
-					"variable; a value set here wins.",
+					"variable; a value set here wins, even `\"\"` (an error): leave the attribute out or set it " +
+					"to `null` to use the variable.",
 				Optional:  true,
 				Sensitive: true,
 			},
@@ -188,6 +189,9 @@ type settings struct {
 func resolveSettings(config providerModel, getenv func(string) string) (settings, diag.Diagnostics) {
 	var s settings
 	var diags diag.Diagnostics
+	if diags = emptyStringsInBlock(config, getenv); diags.HasError() {
+		return s, diags
+	}
 
 	s.APIKey = stringOr(config.APIKey, getenv(EnvAPIKey))
 	if s.APIKey == "" {
@@ -239,6 +243,38 @@ func resolveSettings(config providerModel, getenv func(string) string) (settings
 		s.MaxRetryWait = d
 	}
 	return s, diags
+}
+
+// emptyStringsInBlock reports the provider block's string attributes set to
+// "". Like the framework providers' convention (HashiCups, the scaffolding
+// and those built on them), only a null attribute falls back to its
+// environment variable; an empty string is a value, and as a key, a URL or
+// a duration it can only be a mistake (often a variable whose default is ""
+// instead of null), so say so rather than silently ignore the environment.
+func emptyStringsInBlock(config providerModel, getenv func(string) string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, a := range []struct {
+		name, env string
+		value     types.String
+	}{
+		{"api_key", EnvAPIKey, config.APIKey},
+		{"base_url", EnvBaseURL, config.BaseURL},
+		{"max_retry_wait", EnvMaxRetryWait, config.MaxRetryWait},
+	} {
+		if a.value.IsNull() || a.value.IsUnknown() || a.value.ValueString() != "" {
+			continue
+		}
+		envState := "The " + a.env + " environment variable is not set either."
+		if getenv(a.env) != "" {
+			envState = "The " + a.env + " environment variable is set, but a value in the provider block wins " +
+				"over it, even an empty one."
+		}
+		diags.AddAttributeError(path.Root(a.name), "Empty Retivo provider "+a.name,
+			a.name+" is set to an empty string in the provider block. "+envState+" Remove "+a.name+" from the "+
+				"provider block (or set it to null, e.g. with a variable whose default is null rather than \"\") "+
+				"to use "+a.env+" or the default, or set it to a real value.")
+	}
+	return diags
 }
 
 func stringOr(v types.String, fallback string) string {

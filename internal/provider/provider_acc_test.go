@@ -84,3 +84,36 @@ func writeMain(t *testing.T, cli *acctest.CLI, config string) {
 		t.Fatal(err)
 	}
 }
+
+// api_key = "" in the provider block while RETIVO_API_KEY is set: the error
+// says that the empty string wins over the variable and how to use it.
+func TestAccProvider_emptyAPIKeyWithEnvironmentSet(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	t.Setenv("RETIVO_API_KEY", acctest.APIKey)
+	block := func(apiKey string) string {
+		return `
+provider "retivo" {
+` + apiKey + `
+  base_url = "` + env.BaseURL + `"
+}
+
+data "retivo_webhook_endpoints" "all" {}
+`
+	}
+	cli := acctest.NewCLI(t, block(`  api_key = ""`))
+	out, err := cli.Run("plan", "-no-color", "-input=false")
+	if err == nil {
+		t.Fatalf("plan with api_key = \"\" succeeded:\n%s", out)
+	}
+	if !acctest.ErrorPattern(`api_key is set to an empty string`, `RETIVO_API_KEY environment variable is set, but a value in the provider block wins`, `Remove api_key`).MatchString(out) {
+		t.Errorf("the error does not tell the truth about api_key and RETIVO_API_KEY:\n%s", out)
+	}
+	if strings.Contains(out, acctest.APIKey) {
+		t.Errorf("the output contains the API key:\n%s", out)
+	}
+	// Following the advice works.
+	writeMain(t, cli, block(`  api_key = null`))
+	if out, err := cli.Run("plan", "-no-color", "-input=false"); err != nil {
+		t.Errorf("plan with api_key = null and RETIVO_API_KEY set: %v\n%s", err, out)
+	}
+}
