@@ -443,8 +443,9 @@ func TestAccWebhookEndpoint_invalidConfigFailsValidate(t *testing.T) {
 		"relative url":     {`url = "example.com/hook"`, `does not start with http`},
 		"ftp url":          {`url = "ftp://example.com/hook"`, `does not start with http`},
 		"url without host": {`url = "https://"`, `has no host`},
-		"empty event":      {"url = \"https://example.com\"\n  subscribed_events = [\"order.created\", \"\"]", `string length must be between 1 and 128`},
-		"event with space": {"url = \"https://example.com\"\n  subscribed_events = [\"order created\"]", `event name without spaces`},
+		"empty event":      {"url = \"https://example.com\"\n  subscribed_events = [\"order.created\", \"\"]", `an empty string, but event names are non-empty, such as "order.created"`},
+		"event with space": {"url = \"https://example.com\"\n  subscribed_events = [\"order created\"]", `"order created" contains whitespace`},
+		"long event":       {"url = \"https://example.com\"\n  subscribed_events = [\"" + strings.Repeat("e", 129) + "\"]", `is 129 characters long, at most 128 are allowed`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			env := acctest.NewEnv(t, localserver.Options{})
@@ -455,6 +456,13 @@ func TestAccWebhookEndpoint_invalidConfigFailsValidate(t *testing.T) {
 			}
 			if !strings.Contains(strings.Join(strings.Fields(out), " "), tc.want) {
 				t.Errorf("terraform validate output does not say %q:\n%s", tc.want, out)
+			}
+			// One mistake, one error, and no error that ends in a blank value.
+			if n := strings.Count(out, "Error: "); n != 1 {
+				t.Errorf("terraform validate reports %d errors for one mistake:\n%s", n, out)
+			}
+			if regexp.MustCompile(`got:\s*\n`).MatchString(out) {
+				t.Errorf("an error ends in a blank value:\n%s", out)
 			}
 			if n := env.Server.TotalRequests(); n != 0 {
 				t.Errorf("validate made %d API calls, want 0", n)
