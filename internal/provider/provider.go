@@ -79,7 +79,7 @@ func (p *retivoProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Sensitive: true,
 			},
 			"base_url": schema.StringAttribute{
-				MarkdownDescription: "Root URL of the Retivo API. Defaults to `" + retivo.DefaultBaseURL + "`. May also be " +
+				MarkdownDescription: "Root URL of the Retivo API, including its `/api` path. Defaults to `" + retivo.DefaultBaseURL + "`. May also be " +
 					"set with the `" + EnvBaseURL + "` environment variable; a value set here wins.",
 				Optional: true,
 			},

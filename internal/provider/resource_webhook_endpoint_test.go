@@ -695,3 +695,43 @@ import {
 		t.Errorf("the imported endpoints were updated %d times, want never", n)
 	}
 }
+
+// An imported endpoint has no secret (Retivo cannot return it): the import
+// says so, with the recipe for getting a secret Terraform knows, both for
+// `terraform import` and for an import block.
+func TestAccWebhookEndpoint_importWarnsSecretIsNull(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	stored := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://secretless.example/hook", Active: true,
+		SubscribedEvents: []string{"order.created"}})
+	resourceConfig := endpointConfig(env, `
+  url               = "https://secretless.example/hook"
+  subscribed_events = ["order.created"]`)
+	recipe := acctest.ErrorPattern("Warning: Signing secret not imported", "secret attribute is null",
+		"create_before_destroy = true", "terraform apply -replace=")
+
+	cli := acctest.NewCLI(t, resourceConfig)
+	out, err := cli.Run("import", "-no-color", "-input=false", endpointAddress, stored.ID)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	if !recipe.MatchString(out) {
+		t.Errorf("terraform import does not warn about the secret with the rotation recipe:\n%s", out)
+	}
+	if strings.Contains(out, stored.Secret) {
+		t.Errorf("the import output contains the secret")
+	}
+
+	withBlock := acctest.NewCLI(t, resourceConfig+fmt.Sprintf(`
+import {
+  to = %s
+  id = %q
+}
+`, endpointAddress, stored.ID))
+	out, err = withBlock.Run("plan", "-no-color", "-input=false")
+	if err != nil {
+		t.Fatalf("plan: %v\n%s", err, out)
+	}
+	if !recipe.MatchString(out) {
+		t.Errorf("a plan with an import block does not warn about the secret:\n%s", out)
+	}
+}
