@@ -323,7 +323,6 @@ const importedSecretWarning = "Retivo returns an endpoint's signing secret only 
 	"to the resource, then run terraform apply -replace=<the resource's address>. The new endpoint, with a new id " +
 	"and secret, is created before the old one is deleted; let receivers accept both secrets until the switch is done."
 
-
 func createRequest(ctx context.Context, plan webhookEndpointResourceModel) (retivo.CreateEndpointRequest, diag.Diagnostics) {
 	events, diags := eventNames(ctx, plan.SubscribedEvents)
 	return retivo.CreateEndpointRequest{

@@ -44,10 +44,7 @@ func main() {
 }
 
 func run(out string) error {
-	// The in-process provider would log every request at TRACE to stderr.
-	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
-		_ = os.Setenv(name, "off")
-	}
+	tfcli.QuietProviderLogs()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	reattach, closed, err := tfcli.Serve(ctx)
