@@ -43,7 +43,7 @@ type testResult struct {
 func (s *Server) handleTest(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	s.mu.Lock()
-	e, ok := s.store.endpoints[id]
+	e, ok := s.store.find(id, isLive(r))
 	var target *Endpoint
 	if ok {
 		target = e.clone()

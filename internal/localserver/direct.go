@@ -51,6 +51,7 @@ func (s *Server) InsertEndpoint(e Endpoint) Endpoint {
 	e.seq = s.store.seq
 	stored := e.clone()
 	s.store.endpoints[e.ID] = stored
+	_ = s.saveLocked() // a side door for tests, which use no state file
 	return *stored.clone()
 }
 
@@ -65,7 +66,7 @@ func (s *Server) ModifyEndpoint(id string, change func(*Endpoint)) error {
 	change(e)
 	e.SubscribedEvents = normalizeEvents(e.SubscribedEvents)
 	e.UpdatedAt = s.store.stamp(s.opts.Now())
-	return nil
+	return s.saveLocked()
 }
 
 // RemoveEndpoint deletes a stored endpoint; it reports whether it existed.
@@ -74,5 +75,6 @@ func (s *Server) RemoveEndpoint(id string) bool {
 	defer s.mu.Unlock()
 	_, ok := s.store.endpoints[id]
 	delete(s.store.endpoints, id)
+	_ = s.saveLocked() // a side door for tests, which use no state file
 	return ok
 }

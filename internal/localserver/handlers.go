@@ -22,7 +22,7 @@ const (
 func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	list := make([]map[string]any, 0, len(s.store.endpoints))
-	for _, e := range s.store.ordered() {
+	for _, e := range s.store.inMode(isLive(r)) {
 		obj := s.render(e)
 		obj["updated_at"] = e.UpdatedAt.Format(timeFormat)
 		list = append(list, obj)
@@ -37,8 +37,9 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 		writeError(w, status, msg)
 		return
 	}
+	live := isLive(r)
 	s.mu.Lock()
-	if s.opts.MaxEndpoints > 0 && len(s.store.endpoints) >= s.opts.MaxEndpoints {
+	if s.opts.MaxEndpoints > 0 && len(s.store.inMode(live)) >= s.opts.MaxEndpoints {
 		s.mu.Unlock()
 		writeJSON(w, http.StatusForbidden, map[string]string{
 			"error": fmt.Sprintf("Your current plan allows at most %d webhook endpoints. Delete an endpoint or upgrade your plan.",
@@ -50,14 +51,19 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 	now := s.store.stamp(s.opts.Now())
 	s.store.seq++
 	e := &Endpoint{
-		ID: newID(), Secret: newSecret(), Active: true,
+		ID: newID(), Secret: newSecret(), Active: true, Live: live,
 		CreatedAt: now, UpdatedAt: now, seq: s.store.seq,
 	}
 	fields.apply(e)
 	s.store.endpoints[e.ID] = e
 	obj := s.render(e)
 	obj["secret"] = e.Secret
+	err := s.saveLocked()
 	s.mu.Unlock()
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
 	writeJSON(w, http.StatusCreated, map[string]any{"endpoint": obj})
 }
 
@@ -69,7 +75,7 @@ func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	e, ok := s.store.endpoints[id]
+	e, ok := s.store.find(id, isLive(r))
 	if !ok {
 		s.mu.Unlock()
 		writeError(w, http.StatusNotFound, fmt.Sprintf("webhook endpoint %q not found", id))
@@ -81,18 +87,31 @@ func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request) {
 	obj := s.render(e)
 	obj["updated_at"] = e.UpdatedAt.Format(timeFormat)
 	delete(obj, "created_at")
+	err := s.saveLocked()
 	s.mu.Unlock()
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"endpoint": obj})
 }
 
 func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	s.mu.Lock()
-	_, ok := s.store.endpoints[id]
-	delete(s.store.endpoints, id)
+	_, ok := s.store.find(id, isLive(r))
+	var err error
+	if ok {
+		delete(s.store.endpoints, id)
+		err = s.saveLocked()
+	}
 	s.mu.Unlock()
 	if !ok {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("webhook endpoint %q not found", id))
+		return
+	}
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]bool{"deleted": true})
@@ -100,6 +119,9 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 
 // render is the endpoint object of the API, without secret and updated_at
 // (which only some answers carry), with the extra fields a real service adds.
+// An endpoint registered without subscribed_events answers
+// "subscribed_events": null, as the API reference says the real service
+// does; one whose events were set to [] answers [].
 func (s *Server) render(e *Endpoint) map[string]any {
 	return map[string]any{
 		"id":                e.ID,
@@ -109,7 +131,7 @@ func (s *Server) render(e *Endpoint) map[string]any {
 		"active":            e.Active,
 		"created_at":        e.CreatedAt.Format(timeFormat),
 		"object":            "webhook_endpoint",
-		"livemode":          false,
+		"livemode":          e.Live,
 		"metadata":          map[string]string{},
 	}
 }

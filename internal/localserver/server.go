@@ -59,6 +59,8 @@ type Server struct {
 	faults  []*faultState
 	seen    map[string]bool
 	latency time.Duration
+	// stateFile, when set, receives every change (see UseStateFile).
+	stateFile string
 }
 
 // New returns a server for opts.
@@ -160,6 +162,13 @@ func (s *Server) authorized(r *http.Request) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.keys[token]
+}
+
+// isLive reports whether the request's key is a live-mode (rt_live_) key;
+// api has already checked that the key is one the server accepts.
+func isLive(r *http.Request) bool {
+	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return strings.HasPrefix(token, "rt_live_")
 }
 
 func validKeyShape(k string) bool {

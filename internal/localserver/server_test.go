@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -227,4 +229,151 @@ func object(t *testing.T, v any) map[string]any {
 		t.Fatalf("want a JSON object, got %T", v)
 	}
 	return m
+}
+
+// The API reference: an endpoint registered without subscribed_events is
+// answered with "subscribed_events": null; events set to [] read back as [].
+func TestServer_endpointWithoutEvents(t *testing.T) {
+	s, c := start(t, localserver.Options{})
+	_, body := c.do("POST", "/webhooks/endpoints", key, `{"url": "https://none.example"}`)
+	created := object(t, body["endpoint"])
+	if v, ok := created["subscribed_events"]; !ok || v != nil {
+		t.Errorf("create answer without events: subscribed_events = %#v (present %v), want null", v, ok)
+	}
+	inserted := s.InsertEndpoint(localserver.Endpoint{URL: "https://inserted.example"})
+	_, body = c.do("POST", "/webhooks/endpoints", key, `{"url": "https://empty.example", "subscribed_events": []}`)
+	emptyID := object(t, body["endpoint"])["id"]
+
+	events := listEvents(t, c, key)
+	for _, id := range []any{created["id"], inserted.ID} {
+		if v, ok := events[id.(string)]; !ok || v != nil {
+			t.Errorf("list: endpoint %v without events has subscribed_events = %#v, want null", id, v)
+		}
+	}
+	if v, ok := events[emptyID.(string)].([]any); !ok || len(v) != 0 {
+		t.Errorf("list: endpoint registered with [] has subscribed_events = %#v, want []", events[emptyID.(string)])
+	}
+	_, body = c.do("PUT", "/webhooks/endpoints/"+created["id"].(string), key, `{"subscribed_events": []}`)
+	if v, ok := object(t, body["endpoint"])["subscribed_events"].([]any); !ok || len(v) != 0 {
+		t.Errorf("update to []: subscribed_events = %#v, want []", v)
+	}
+}
+
+// listEvents lists the endpoints and returns each one's subscribed_events.
+func listEvents(t *testing.T, c call, token string) map[string]any {
+	t.Helper()
+	status, body := c.do("GET", "/webhooks/endpoints", token, "")
+	if status != 200 {
+		t.Fatalf("list: %d %v", status, body)
+	}
+	out := map[string]any{}
+	for _, e := range body["endpoints"].([]any) {
+		obj := object(t, e)
+		out[obj["id"].(string)] = obj["subscribed_events"]
+	}
+	return out
+}
+
+// Like the real service, the local server keeps test-mode and live-mode
+// endpoints apart: a key sees, changes and tests only those of its own mode.
+func TestServer_modesAreSeparate(t *testing.T) {
+	const live = "rt_live_server_key_456"
+	s, c := start(t, localserver.Options{APIKeys: []string{key, live}})
+	_, body := c.do("POST", "/webhooks/endpoints", key, `{"url": "https://test-mode.example"}`)
+	testID := object(t, body["endpoint"])["id"].(string)
+	_, body = c.do("POST", "/webhooks/endpoints", live, `{"url": "https://live-mode.example"}`)
+	liveEndpoint := object(t, body["endpoint"])
+	if liveEndpoint["livemode"] != true {
+		t.Errorf("an endpoint made with a live key: livemode = %v", liveEndpoint["livemode"])
+	}
+	liveID := liveEndpoint["id"].(string)
+
+	if got := listEvents(t, c, live); len(got) != 1 || got[liveID] != nil {
+		t.Errorf("live key lists %v, want only %s", got, liveID)
+	}
+	if got := listEvents(t, c, key); len(got) != 1 {
+		t.Errorf("test key lists %v, want only %s", got, testID)
+	}
+	for _, req := range []struct{ method, path, body string }{
+		{"PUT", "/webhooks/endpoints/" + testID, `{"active": false}`},
+		{"POST", "/webhooks/endpoints/" + testID + "/test", ""},
+		{"DELETE", "/webhooks/endpoints/" + testID, ""},
+	} {
+		if status, _ := c.do(req.method, req.path, live, req.body); status != 404 {
+			t.Errorf("%s %s with the live key: %d, want 404", req.method, req.path, status)
+		}
+	}
+	if e, ok := s.Endpoint(testID); !ok || !e.Active {
+		t.Errorf("the live key changed a test-mode endpoint: %+v, %v", e, ok)
+	}
+}
+
+// With a state file, the endpoints survive a restart, secrets and all, and
+// every write replaces the file whole.
+func TestServer_stateFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	first, c := start(t, localserver.Options{})
+	if err := first.UseStateFile(path); err != nil {
+		t.Fatal(err)
+	}
+	_, body := c.do("POST", "/webhooks/endpoints", key, `{"url": "https://kept.example", "subscribed_events": ["a"]}`)
+	kept := object(t, body["endpoint"])
+	_, body = c.do("POST", "/webhooks/endpoints", key, `{"url": "https://gone.example"}`)
+	c.do("DELETE", "/webhooks/endpoints/"+object(t, body["endpoint"])["id"].(string), key, "")
+	c.do("PUT", "/webhooks/endpoints/"+kept["id"].(string), key, `{"description": "changed"}`)
+	c.do("POST", "/webhooks/endpoints", key, `{"url": "https://no-events.example"}`)
+
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := info.Mode().Perm(); perm != 0o600 {
+		t.Errorf("state file mode %v, want 0600: it holds signing secrets", perm)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the directory holds %d files, want only the state file (no temporary files left)", len(entries))
+	}
+
+	second, c2 := start(t, localserver.Options{})
+	if err := second.UseStateFile(path); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := json.Marshal(first.Endpoints())
+	after, _ := json.Marshal(second.Endpoints())
+	if string(before) != string(after) {
+		t.Errorf("after a restart:\n got %s\nwant %s", after, before)
+	}
+	got, _ := second.Endpoint(kept["id"].(string))
+	if got.Secret != kept["secret"] || got.Description != "changed" {
+		t.Errorf("restored endpoint %+v", got)
+	}
+	// The restarted server serves them, and its writes are saved too.
+	if events := listEvents(t, c2, key); len(events) != 2 {
+		t.Errorf("the restarted server lists %v", events)
+	}
+	c2.do("DELETE", "/webhooks/endpoints/"+kept["id"].(string), key, "")
+	third := localserver.New(localserver.Options{APIKeys: []string{key}})
+	if err := third.UseStateFile(path); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(third.Endpoints()); n != 1 {
+		t.Errorf("after a delete and a restart: %d endpoints, want 1", n)
+	}
+}
+
+func TestServer_stateFileRefusesGarbage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	for _, content := range []string{"not json", `{"version": 99, "endpoints": []}`, `{"version": 1, "endpoints": [{}]}`} {
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		s := localserver.New(localserver.Options{APIKeys: []string{key}})
+		if err := s.UseStateFile(path); err == nil {
+			t.Errorf("state file %q was accepted", content)
+		}
+		if data, _ := os.ReadFile(path); string(data) != content {
+			t.Errorf("a refused state file was overwritten: %q", data)
+		}
+	}
 }

@@ -11,14 +11,18 @@ import (
 
 // Endpoint is an endpoint as the server stores it.
 type Endpoint struct {
-	ID               string
-	URL              string
-	Description      string
-	SubscribedEvents []string
-	Active           bool
-	Secret           string
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	ID               string    `json:"id"`
+	URL              string    `json:"url"`
+	Description      string    `json:"description"`
+	SubscribedEvents []string  `json:"subscribed_events"`
+	Active           bool      `json:"active"`
+	Secret           string    `json:"secret"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
+	// Live is the mode the endpoint was made in: true for an rt_live_ key,
+	// false for an rt_test_ key. A key only ever sees endpoints of its own
+	// mode, as on the real service.
+	Live bool `json:"live"`
 	// seq orders the endpoints by creation.
 	seq int64
 }
@@ -38,6 +42,27 @@ type store struct {
 
 func newStore() *store {
 	return &store{endpoints: map[string]*Endpoint{}}
+}
+
+// find returns the endpoint with this id if it belongs to the given mode;
+// an endpoint of the other mode does not exist for the caller.
+func (s *store) find(id string, live bool) (*Endpoint, bool) {
+	e, ok := s.endpoints[id]
+	if !ok || e.Live != live {
+		return nil, false
+	}
+	return e, true
+}
+
+// inMode returns the endpoints of one mode in creation order.
+func (s *store) inMode(live bool) []*Endpoint {
+	var out []*Endpoint
+	for _, e := range s.ordered() {
+		if e.Live == live {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // ordered returns the endpoints in creation order.
@@ -82,8 +107,13 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// normalizeEvents drops duplicates, keeping the first occurrence.
+// normalizeEvents drops duplicates, keeping the first occurrence. nil stays
+// nil: an endpoint registered without subscribed_events has none at all,
+// which the API answers as "subscribed_events": null (see render).
 func normalizeEvents(events []string) []string {
+	if events == nil {
+		return nil
+	}
 	seen := map[string]bool{}
 	out := make([]string, 0, len(events))
 	for _, e := range events {
@@ -98,6 +128,9 @@ func normalizeEvents(events []string) []string {
 // scrambled returns events in an order that differs from the stored one, so
 // clients that rely on order are caught.
 func scrambled(events []string) []string {
+	if events == nil {
+		return nil
+	}
 	out := slices.Clone(events)
 	slices.Reverse(out)
 	return out

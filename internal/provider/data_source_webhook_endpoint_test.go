@@ -71,3 +71,29 @@ data "retivo_webhook_endpoint" "missing" {
 		},
 	})
 }
+
+// Retivo answers "subscribed_events": null for an endpoint registered
+// without events: the data source reads that as no events, so length() works.
+func TestAccWebhookEndpointDataSource_withoutEvents(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	bare := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://bare.example/hook", Active: true})
+	acctest.ParallelTest(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{
+				Config: env.Config(`
+data "retivo_webhook_endpoint" "bare" {
+  id = "` + bare.ID + `"
+}
+
+output "event_count" {
+  value = length(data.retivo_webhook_endpoint.bare.subscribed_events)
+}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.retivo_webhook_endpoint.bare", tfjsonpath.New("subscribed_events"), knownvalue.SetSizeExact(0)),
+					statecheck.ExpectKnownOutputValue("event_count", knownvalue.Int64Exact(0)),
+				},
+			},
+		},
+	})
+}

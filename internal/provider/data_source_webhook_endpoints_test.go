@@ -87,3 +87,27 @@ data "retivo_webhook_endpoints" "by_host" {
 		},
 	})
 }
+
+// "subscribed_events": null from Retivo reads as no events in the list too.
+func TestAccWebhookEndpointsDataSource_withoutEvents(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://bare.example/hook", Active: true})
+	acctest.ParallelTest(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{
+				Config: env.Config(`
+data "retivo_webhook_endpoints" "all" {}
+
+output "event_count" {
+  value = length(data.retivo_webhook_endpoints.all.endpoints[0].subscribed_events)
+}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.retivo_webhook_endpoints.all",
+						tfjsonpath.New("endpoints").AtSliceIndex(0).AtMapKey("subscribed_events"), knownvalue.SetSizeExact(0)),
+					statecheck.ExpectKnownOutputValue("event_count", knownvalue.Int64Exact(0)),
+				},
+			},
+		},
+	})
+}

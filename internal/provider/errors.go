@@ -148,6 +148,11 @@ func describeAPIError(caller callerKind, action string, err error) (string, stri
 	case retivo.KindNotFound:
 		return "Webhook endpoint not found", fmt.Sprintf("Could not %s: Retivo answered %d: %s",
 			action, apiErr.StatusCode, server)
+	case retivo.KindWrongBaseURL:
+		return "Wrong Retivo base URL", fmt.Sprintf("Could not %s: %v\n\nThis 404 is not about a webhook "+
+			"endpoint: the base URL does not point at the Retivo API. Set base_url in the provider block (or the "+
+			"%s environment variable) to the API root, which ends in /api: %s for Retivo, or "+
+			"http://127.0.0.1:PORT/api for the local server.", action, err, EnvBaseURL, retivo.DefaultBaseURL)
 	case retivo.KindValidation:
 		return "Retivo rejected the request", fmt.Sprintf("Could not %s: Retivo answered %d: %s\n\n"+
 			"Change the configuration so that it satisfies this rule.", action, apiErr.StatusCode, server)

@@ -124,6 +124,7 @@ var functionArgument = settingsOrigin{
 	given: func(setting string) string { return "the " + setting + " of the function's second argument" },
 	howToGiveKey: "Provider functions cannot see the provider block, so set the " + EnvAPIKey +
 		" environment variable or pass { api_key = ... } as the second argument.",
+	place: "the function's second argument",
 }
 
 // functionSettings resolves the function's client settings like the

@@ -123,6 +123,18 @@ func TestWebhookEndpointListResource_protocol(t *testing.T) {
 	if str(t, attrs["url"]) != a.URL || str(t, attrs["description"]) != "orders" || !attrs["secret"].IsNull() {
 		t.Errorf("listed resource attributes %v", attrs)
 	}
+
+	// c was registered without events: Retivo answers null, which the
+	// listed resource must hold as no events, as an import would.
+	withoutEvents := list(map[string]tftypes.Value{"url_contains": tftypes.NewValue(tftypes.String, "c.example")}, true, 100)
+	if len(withoutEvents) != 1 || withoutEvents[0].Resource == nil {
+		t.Fatalf("url_contains c.example: %d results", len(withoutEvents))
+	}
+	events := h.decode(resourceType, withoutEvents[0].Resource)["subscribed_events"]
+	var elems []tftypes.Value
+	if events.IsNull() || events.As(&elems) != nil || len(elems) != 0 {
+		t.Errorf("listed endpoint without events: subscribed_events = %v, want an empty set", events)
+	}
 }
 
 // The workflow a user follows to bring an account under Terraform on 1.14:

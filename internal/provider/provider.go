@@ -59,12 +59,13 @@ func (p *retivoProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: "Retivo API key, sent as a bearer token. Keys starting with `rt_test_` work in " +
 					"test mode, keys starting with `rt_live_` in live (production) mode; endpoints made with one " +
 					"are not visible to the other. May also be set with the `" + EnvAPIKey + "` environment " +
-					"variable; a value set here wins.",
+					"variable; a value set here wins, even `\"\"` (an error): leave the attribute out or set it " +
+					"to `null` to use the variable.",
 				Optional:  true,
 				Sensitive: true,
 			},
 			"base_url": schema.StringAttribute{
-				MarkdownDescription: "Root URL of the Retivo API. Defaults to `" + retivo.DefaultBaseURL + "`. May also be " +
+				MarkdownDescription: "Root URL of the Retivo API, including its `/api` path. Defaults to `" + retivo.DefaultBaseURL + "`. May also be " +
 					"set with the `" + EnvBaseURL + "` environment variable; a value set here wins.",
 				Optional: true,
 			},

@@ -184,3 +184,37 @@ func TestUserAgent(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// An empty string in the provider block is a value, not "unset": as in the
+// framework providers' convention (a null attribute falls back to the
+// environment, any other value wins), it does not fall back to the
+// environment variable, and the error says exactly that.
+func TestConfigure_emptyStringInBlock(t *testing.T) {
+	for attr, env := range map[string]string{"api_key": EnvAPIKey, "base_url": EnvBaseURL, "max_retry_wait": EnvMaxRetryWait} {
+		for _, envSet := range []bool{true, false} {
+			clearEnv(t)
+			envValues := map[string]string{EnvAPIKey: otherKey, EnvBaseURL: "http://127.0.0.1:1/api", EnvMaxRetryWait: "2s"}
+			if envSet {
+				t.Setenv(env, envValues[env])
+			}
+			attrs := map[string]any{"api_key": goodKey, attr: ""}
+			resp := configure(t, attrs, false)
+			text := diagText(resp)
+			if !resp.Diagnostics.HasError() || resp.Diagnostics.ErrorsCount() != 1 {
+				t.Errorf("%s = \"\" (%s set: %v): want one error, got %s", attr, env, envSet, text)
+				continue
+			}
+			for _, want := range []string{attr + " is set to an empty string", "Remove " + attr, "null"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("%s = \"\" (%s set: %v): the error does not say %q: %s", attr, env, envSet, want, text)
+				}
+			}
+			if says := strings.Contains(text, env+" environment variable is set"); says != envSet {
+				t.Errorf("%s = \"\" (%s set: %v): the error is wrong about the environment: %s", attr, env, envSet, text)
+			}
+			if strings.Contains(text, otherKey) {
+				t.Errorf("the error echoes the API key from the environment: %s", text)
+			}
+		}
+	}
+}

@@ -376,7 +376,18 @@ func (r *webhookEndpointResource) ImportState(ctx context.Context, req resource.
 		}
 	}
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
+	resp.Diagnostics.AddWarning("Signing secret not imported", importedSecretWarning)
 }
+
+// importedSecretWarning tells, at import time, what the docs say: the secret
+// cannot be read back, and how to get one Terraform knows.
+const importedSecretWarning = "Retivo returns an endpoint's signing secret only when the endpoint is created, " +
+	"so after an import the secret attribute is null (terraform output -raw prints an empty string for it); " +
+	"receivers keep verifying deliveries with the secret they already have.\n\n" +
+	"To have Terraform hold a secret, replace the endpoint: add\n\n" +
+	"  lifecycle {\n    create_before_destroy = true\n  }\n\n" +
+	"to the resource, then run terraform apply -replace=<the resource's address>. The new endpoint, with a new id " +
+	"and secret, is created before the old one is deleted; let receivers accept both secrets until the switch is done."
 
 func createRequest(ctx context.Context, plan webhookEndpointResourceModel) (retivo.CreateEndpointRequest, diag.Diagnostics) {
 	events, diags := eventNames(ctx, plan.SubscribedEvents)

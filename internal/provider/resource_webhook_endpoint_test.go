@@ -426,8 +426,9 @@ func TestAccWebhookEndpoint_invalidConfigFailsValidate(t *testing.T) {
 		"relative url":     {`url = "example.com/hook"`, `does not start with http`},
 		"ftp url":          {`url = "ftp://example.com/hook"`, `does not start with http`},
 		"url without host": {`url = "https://"`, `has no host`},
-		"empty event":      {"url = \"https://example.com\"\n  subscribed_events = [\"order.created\", \"\"]", `string length must be between 1 and 128`},
-		"event with space": {"url = \"https://example.com\"\n  subscribed_events = [\"order created\"]", `event name without spaces`},
+		"empty event":      {"url = \"https://example.com\"\n  subscribed_events = [\"order.created\", \"\"]", `an empty string, but event names are non-empty, such as "order.created"`},
+		"event with space": {"url = \"https://example.com\"\n  subscribed_events = [\"order created\"]", `"order created" contains whitespace`},
+		"long event":       {"url = \"https://example.com\"\n  subscribed_events = [\"" + strings.Repeat("e", 129) + "\"]", `is 129 characters long, at most 128 are allowed`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -439,6 +440,13 @@ func TestAccWebhookEndpoint_invalidConfigFailsValidate(t *testing.T) {
 			}
 			if !strings.Contains(strings.Join(strings.Fields(out), " "), tc.want) {
 				t.Errorf("terraform validate output does not say %q:\n%s", tc.want, out)
+			}
+			// One mistake, one error, and no error that ends in a blank value.
+			if n := strings.Count(out, "Error: "); n != 1 {
+				t.Errorf("terraform validate reports %d errors for one mistake:\n%s", n, out)
+			}
+			if regexp.MustCompile(`got:\s*\n`).MatchString(out) {
+				t.Errorf("an error ends in a blank value:\n%s", out)
 			}
 			if n := env.Server.TotalRequests(); n != 0 {
 				t.Errorf("validate made %d API calls, want 0", n)
@@ -706,4 +714,135 @@ data "retivo_webhook_endpoint" "nulls" {
 			},
 		}},
 	})
+}
+
+// An endpoint registered without events is answered with
+// "subscribed_events": null, which means no events: after an import by
+// `terraform import` or by an import block, the plan has no changes.
+func TestAccWebhookEndpoint_importWithoutEvents(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	stored := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://no-events.example/hook", Active: true})
+	config := endpointConfig(env, `url = "https://no-events.example/hook"`)
+	acctest.ParallelTest(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config:        config,
+				ResourceName:  endpointAddress,
+				ImportState:   true,
+				ImportStateId: stored.ID,
+				// An import block plans a no-op import, or the step fails.
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+			{
+				Config:             config,
+				ResourceName:       endpointAddress,
+				ImportState:        true,
+				ImportStateId:      stored.ID,
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if got := states[0].Attributes["subscribed_events.#"]; got != "0" {
+						return fmt.Errorf("imported subscribed_events.# = %q, want an empty set", got)
+					}
+					return nil
+				},
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(endpointAddress, tfjsonpath.New("subscribed_events"), knownvalue.SetSizeExact(0)),
+				},
+			},
+		},
+	})
+	if n := env.Server.Count(localserver.RouteUpdate); n != 0 {
+		t.Errorf("the imported endpoint was updated %d times, want never", n)
+	}
+}
+
+// `terraform plan -generate-config-out` writes a configuration for imported
+// endpoints (one without events among them) that applies with no changes.
+func TestAccWebhookEndpoint_generateConfigOut(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	bare := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://bare.example/hook", Active: true})
+	full := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://full.example/hook", Description: "made in the dashboard",
+		SubscribedEvents: []string{"order.created", "order.paid"}, Active: false})
+	cli := acctest.NewCLI(t, env.Config(fmt.Sprintf(`
+import {
+  to = retivo_webhook_endpoint.bare
+  id = %q
+}
+
+import {
+  to = retivo_webhook_endpoint.full
+  id = %q
+}
+`, bare.ID, full.ID)))
+	out, err := cli.Run("plan", "-no-color", "-input=false", "-generate-config-out=generated.tf")
+	if err != nil {
+		t.Fatalf("plan -generate-config-out: %v\n%s", err, out)
+	}
+	generated, err := os.ReadFile(filepath.Join(cli.Dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`subscribed_events\s*=\s*\[\]`).Match(generated) {
+		t.Errorf("the generated configuration does not say subscribed_events = [] for the endpoint without events:\n%s", generated)
+	}
+	out, err = cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+	if err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "2 imported, 0 added, 0 changed, 0 destroyed") {
+		t.Errorf("apply of the generated configuration changed something:\n%s\ngenerated.tf:\n%s", out, generated)
+	}
+	if out, err := cli.Run("plan", "-no-color", "-input=false", "-detailed-exitcode"); err != nil {
+		t.Errorf("plan after the import is not empty: %v\n%s", err, out)
+	}
+	if n := env.Server.Count(localserver.RouteUpdate); n != 0 {
+		t.Errorf("the imported endpoints were updated %d times, want never", n)
+	}
+}
+
+// An imported endpoint has no secret (Retivo cannot return it): the import
+// says so, with the recipe for getting a secret Terraform knows, both for
+// `terraform import` and for an import block.
+func TestAccWebhookEndpoint_importWarnsSecretIsNull(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	stored := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://secretless.example/hook", Active: true,
+		SubscribedEvents: []string{"order.created"}})
+	resourceConfig := endpointConfig(env, `
+  url               = "https://secretless.example/hook"
+  subscribed_events = ["order.created"]`)
+	recipe := acctest.ErrorPattern("Warning: Signing secret not imported", "secret attribute is null",
+		"create_before_destroy = true", "terraform apply -replace=")
+
+	cli := acctest.NewCLI(t, resourceConfig)
+	out, err := cli.Run("import", "-no-color", "-input=false", endpointAddress, stored.ID)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	if !recipe.MatchString(out) {
+		t.Errorf("terraform import does not warn about the secret with the rotation recipe:\n%s", out)
+	}
+	if strings.Contains(out, stored.Secret) {
+		t.Errorf("the import output contains the secret")
+	}
+
+	withBlock := acctest.NewCLI(t, resourceConfig+fmt.Sprintf(`
+import {
+  to = %s
+  id = %q
+}
+`, endpointAddress, stored.ID))
+	out, err = withBlock.Run("plan", "-no-color", "-input=false")
+	if err != nil {
+		t.Fatalf("plan: %v\n%s", err, out)
+	}
+	if !recipe.MatchString(out) {
+		t.Errorf("a plan with an import block does not warn about the secret:\n%s", out)
+	}
 }

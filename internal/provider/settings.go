@@ -41,6 +41,8 @@ type settingsOrigin struct {
 	given func(setting string) string
 	// howToGiveKey tells how to give the API key when there is none.
 	howToGiveKey string
+	// place names where settings are given, such as "the provider block".
+	place string
 }
 
 // providerBlock is the origin of the provider block's settings.
@@ -48,6 +50,7 @@ var providerBlock = settingsOrigin{
 	given: func(setting string) string { return "the " + setting + " attribute" },
 	howToGiveKey: "Set the api_key attribute in the provider block or the " + EnvAPIKey +
 		" environment variable.",
+	place: "the provider block",
 }
 
 // settingProblem is one invalid setting: its attribute name, and what to say.
@@ -73,6 +76,10 @@ func resolveSettings(given givenSettings, origin settingsOrigin, getenv func(str
 			return origin.given(setting)
 		}
 		return "the " + env + " environment variable"
+	}
+
+	if problems = emptyStringsGiven(given, origin, getenv); len(problems) > 0 {
+		return cfg, problems
 	}
 
 	cfg.APIKey = orEnv(given.APIKey, EnvAPIKey, getenv)
@@ -119,6 +126,38 @@ func resolveSettings(given givenSettings, origin settingsOrigin, getenv func(str
 		cfg.RetryWaitMax = d
 	}
 	return cfg, problems
+}
+
+// emptyStringsGiven reports the string settings given as "". Like the
+// framework providers' convention (HashiCups, the scaffolding and those
+// built on them), only a null attribute falls back to its environment
+// variable; an empty string is a value, and as a key, a URL or a duration it
+// can only be a mistake (often a variable whose default is "" instead of
+// null), so say so rather than silently ignore the environment.
+func emptyStringsGiven(given givenSettings, origin settingsOrigin, getenv func(string) string) []settingProblem {
+	var problems []settingProblem
+	for _, s := range []struct {
+		name, env string
+		value     *string
+	}{
+		{"api_key", EnvAPIKey, given.APIKey},
+		{"base_url", EnvBaseURL, given.BaseURL},
+		{"max_retry_wait", EnvMaxRetryWait, given.MaxRetryWait},
+	} {
+		if s.value == nil || *s.value != "" {
+			continue
+		}
+		envState := "The " + s.env + " environment variable is not set either."
+		if getenv(s.env) != "" {
+			envState = "The " + s.env + " environment variable is set, but a value given explicitly wins over " +
+				"it, even an empty one."
+		}
+		problems = append(problems, settingProblem{Setting: s.name, Summary: "Empty Retivo provider " + s.name,
+			Detail: s.name + " is set to an empty string in " + origin.place + ". " + envState + " Remove " +
+				s.name + " (or set it to null, e.g. with a variable whose default is null rather than \"\") to use " +
+				s.env + " or the default, or set it to a real value."})
+	}
+	return problems
 }
 
 func orEnv(given *string, env string, getenv func(string) string) string {

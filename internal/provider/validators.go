@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -23,8 +24,6 @@ const (
 	maxEvents            = 100
 )
 
-var eventNamePattern = regexp.MustCompile(`^\S+$`)
-
 // urlValidators check that a string is an absolute http or https URL.
 func urlValidators() []validator.String {
 	return []validator.String{
@@ -37,11 +36,45 @@ func urlValidators() []validator.String {
 func eventValidators() []validator.Set {
 	return []validator.Set{
 		setvalidator.SizeAtMost(maxEvents),
-		setvalidator.ValueStringsAre(
-			stringvalidator.LengthBetween(1, maxEventNameLength),
-			stringvalidator.RegexMatches(eventNamePattern, "must be an event name without spaces, such as \"order.created\""),
-		),
+		setvalidator.ValueStringsAre(eventNameValidator{}),
 	}
+}
+
+// eventNameValidator checks one event name and reports at most one error
+// for it: an empty name is one mistake, not a length error plus a pattern
+// error that ends in a blank value.
+type eventNameValidator struct{}
+
+func (eventNameValidator) Description(context.Context) string {
+	return fmt.Sprintf("value must be an event name such as \"order.created\": non-empty, without whitespace, "+
+		"at most %d characters", maxEventNameLength)
+}
+
+func (v eventNameValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (eventNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if problem := checkEventName(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid event name", problem)
+	}
+}
+
+func checkEventName(name string) string {
+	switch n := utf8.RuneCountInString(name); {
+	case name == "":
+		return `subscribed_events contains an empty string, but event names are non-empty, such as "order.created": ` +
+			`remove the "" element.`
+	case strings.IndexFunc(name, unicode.IsSpace) >= 0:
+		return fmt.Sprintf(`The event name %q contains whitespace; event names have none, such as "order.created".`, name)
+	case n > maxEventNameLength:
+		return fmt.Sprintf("The event name %q is %d characters long, at most %d are allowed.",
+			string([]rune(name)[:32])+"…", n, maxEventNameLength)
+	}
+	return ""
 }
 
 type httpURLValidator struct{}

@@ -204,6 +204,24 @@ func TestClient_errorClasses(t *testing.T) {
 			kind:     retivo.KindNotFound,
 			contains: []string{"404", `"we_nope" not found`},
 		},
+		// A 404 on the collection route, which always exists, or a 404
+		// that is not Retivo's JSON error means the base URL is wrong, not
+		// that an endpoint is missing (IsNotFound must not say so: callers
+		// treat "not found" as "already deleted").
+		"404 on the collection route": {
+			fault:    &localserver.Fault{Route: localserver.RouteList, Status: 404, Body: `{"error": "no such route"}`},
+			call:     list,
+			kind:     retivo.KindWrongBaseURL,
+			contains: []string{"404", "no such route"},
+		},
+		"404 that is not a JSON error": {
+			fault: &localserver.Fault{Route: localserver.RouteDelete, Status: 404, Body: "404 page not found", ContentType: "text/plain"},
+			call: func(c *retivo.Client) error {
+				return c.DeleteEndpoint(ctx, "we_nope")
+			},
+			kind:     retivo.KindWrongBaseURL,
+			contains: []string{"404", "404 page not found"},
+		},
 		"validation": {
 			call: func(c *retivo.Client) error {
 				_, err := c.CreateEndpoint(ctx, retivo.CreateEndpointRequest{URL: "ftp://x"})

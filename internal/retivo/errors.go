@@ -31,6 +31,9 @@ const (
 	KindMalformedResponse
 	// KindTransport is a failure to reach the server or to read its answer.
 	KindTransport
+	// KindWrongBaseURL is a 404 that means the base URL does not point at
+	// the API (see Error.WrongBaseURL), as opposed to an unknown endpoint.
+	KindWrongBaseURL
 )
 
 func (k Kind) String() string {
@@ -51,6 +54,8 @@ func (k Kind) String() string {
 		return "malformed response"
 	case KindTransport:
 		return "transport"
+	case KindWrongBaseURL:
+		return "wrong base URL"
 	default:
 		return "other"
 	}
@@ -96,6 +101,8 @@ func (e *Error) Kind() Kind {
 		return KindPlanLimit
 	case e.StatusCode == http.StatusForbidden:
 		return KindUnauthorized
+	case e.StatusCode == http.StatusNotFound && e.WrongBaseURL():
+		return KindWrongBaseURL
 	case e.StatusCode == http.StatusNotFound:
 		return KindNotFound
 	case e.StatusCode == http.StatusBadRequest, e.StatusCode == http.StatusConflict,
@@ -159,6 +166,15 @@ func (e *Error) text() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// WrongBaseURL reports whether a 404 answer means that the base URL does not
+// point at the API: the collection route always exists, so a 404 there is
+// never about an endpoint, and Retivo reports an unknown endpoint with its
+// JSON error object, so any other 404 body comes from something else (a web
+// server, a proxy, the wrong path).
+func (e *Error) WrongBaseURL() bool {
+	return e.StatusCode == http.StatusNotFound && (e.Path == endpointsPath || e.NotJSON)
+}
 
 func statusLine(code int) string {
 	if text := http.StatusText(code); text != "" {

@@ -86,6 +86,24 @@ func DevOverridesEnv(dir, providerDir string, extra ...string) ([]string, error)
 	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
 		return nil, err
 	}
+	return privateEnv(rc, extra), nil
+}
+
+// ReattachEnv writes an empty CLI configuration into dir and returns the
+// environment for terraform to use the provider served by Serve: this
+// process's, without any TF_* or RETIVO_* variable, plus the new CLI config,
+// TF_REATTACH_PROVIDERS, CHECKPOINT_DISABLE and extra. Unlike dev_overrides,
+// a reattached provider makes Terraform print no warning; `terraform init`
+// is still needed, and installs nothing for the reattached provider.
+func ReattachEnv(dir, reattach string, extra ...string) ([]string, error) {
+	rc := filepath.Join(dir, "terraform.rc")
+	if err := os.WriteFile(rc, nil, 0o600); err != nil {
+		return nil, err
+	}
+	return privateEnv(rc, append([]string{"TF_REATTACH_PROVIDERS=" + reattach}, extra...)), nil
+}
+
+func privateEnv(cliConfig string, extra []string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
@@ -93,6 +111,16 @@ func DevOverridesEnv(dir, providerDir string, extra ...string) ([]string, error)
 			env = append(env, kv)
 		}
 	}
-	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1")
-	return append(env, extra...), nil
+	env = append(env, "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1")
+	return append(env, extra...)
+}
+
+// QuietProviderLogs stops a provider served in this process from writing its
+// logs (the SDK's at TRACE, the provider's own) to this process's stderr, as
+// it would by default: Terraform is not there to filter them.
+func QuietProviderLogs() {
+	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER",
+		"TF_LOG_PROVIDER_RETIVO", "TF_LOG_PROVIDER_RETIVO_HTTP"} {
+		_ = os.Setenv(name, "off")
+	}
 }

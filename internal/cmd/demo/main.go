@@ -1,8 +1,11 @@
 // Command demo is `make demo`: it shows the provider working end to end with
-// no Retivo account. It builds the provider, starts the local Retivo server
-// and a webhook receiver in this process, points Terraform at the build with
-// a private CLI config (dev_overrides), applies examples/demo, shows the
-// outputs, checks that a second plan has no changes, and destroys.
+// no Retivo account. It serves the provider in this process, starts the local
+// Retivo server and a webhook receiver, points Terraform at the provider with
+// TF_REATTACH_PROVIDERS (as the acceptance tests do, so Terraform prints no
+// dev_overrides warning) and a private, empty CLI config, applies
+// examples/demo, shows the outputs, checks that a second plan has no
+// changes, and destroys. When stdout is not a terminal (a file, a CI log),
+// Terraform runs with -no-color.
 //
 // Nothing outlives it: the servers live in this process and the working
 // directory is temporary, also on failure or Ctrl-C.
@@ -25,6 +28,7 @@ import (
 	"time"
 
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
+	"github.com/retivo/terraform-provider-retivo/internal/provider"
 	"github.com/retivo/terraform-provider-retivo/internal/tfcli"
 )
 
@@ -33,10 +37,11 @@ const demoKey = "rt_test_demo_0123456789abcdef"
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx)
+	interrupted := ctx.Err() != nil // before stop, which cancels ctx too
 	stop()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "\ndemo failed: %v\n", err)
-		if ctx.Err() != nil {
+		if interrupted {
 			os.Exit(130)
 		}
 		os.Exit(1)
@@ -54,14 +59,15 @@ func run(ctx context.Context) error {
 	}
 	defer os.RemoveAll(work)
 
-	step("Building the provider")
-	providerDir := filepath.Join(work, "bin")
-	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(providerDir, "terraform-provider-retivo"), ".")
-	build.Dir = repo
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("go build: %w", err)
+	step("Serving the provider in this process")
+	tfcli.QuietProviderLogs()
+	serveCtx, stopProvider := context.WithCancel(context.Background())
+	reattach, providerStopped, err := tfcli.Serve(serveCtx)
+	if err != nil {
+		stopProvider()
+		return err
 	}
+	defer func() { stopProvider(); <-providerStopped }()
 
 	step("Starting the local Retivo server and a webhook receiver")
 	server := localserver.New(localserver.Options{APIKeys: []string{demoKey}})
@@ -79,8 +85,19 @@ func run(ctx context.Context) error {
 	baseURL := apiURL + server.PathPrefix()
 	fmt.Printf("  Retivo API: %s\n  receiver:   %s\n", baseURL, receiverURL)
 
-	tf, err := newTerraform(work, repo, providerDir, baseURL, receiverURL)
+	// The provider runs in this process, so it reads its settings from this
+	// process's environment; none of the user's own may leak in.
+	for _, name := range provider.EnvVars {
+		_ = os.Unsetenv(name)
+	}
+	_ = os.Setenv(provider.EnvAPIKey, demoKey)
+	_ = os.Setenv(provider.EnvBaseURL, baseURL)
+
+	tf, err := newTerraform(work, repo, reattach, receiverURL)
 	if err != nil {
+		return err
+	}
+	if err := tf.init(ctx); err != nil {
 		return err
 	}
 
@@ -135,14 +152,15 @@ func serve(h http.Handler) (string, func(), error) {
 }
 
 type terraform struct {
-	dir string
-	env []string
+	dir     string
+	env     []string
+	noColor bool
 }
 
 // newTerraform prepares a working directory with the demo configuration and
-// a private CLI config whose dev_overrides point at the fresh build; the
-// user's own ~/.terraformrc and TF_CLI_CONFIG_FILE are never read or touched.
-func newTerraform(work, repo, providerDir, baseURL, receiverURL string) (*terraform, error) {
+// a private CLI config; the user's own ~/.terraformrc and TF_CLI_CONFIG_FILE
+// are never read or touched.
+func newTerraform(work, repo, reattach, receiverURL string) (*terraform, error) {
 	dir := filepath.Join(work, "config")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
@@ -154,18 +172,36 @@ func newTerraform(work, repo, providerDir, baseURL, receiverURL string) (*terraf
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), source, 0o600); err != nil {
 		return nil, err
 	}
-	env, err := tfcli.DevOverridesEnv(work, providerDir,
-		"RETIVO_API_KEY="+demoKey,
-		"RETIVO_BASE_URL="+baseURL,
-		"TF_VAR_receiver_url="+receiverURL+"/receiver",
-	)
+	env, err := tfcli.ReattachEnv(work, reattach, "TF_VAR_receiver_url="+receiverURL+"/receiver")
 	if err != nil {
 		return nil, err
 	}
-	return &terraform{dir: dir, env: env}, nil
+	return &terraform{dir: dir, env: env, noColor: !isTerminal(os.Stdout)}, nil
+}
+
+// isTerminal reports whether f is a terminal (a character device), so that
+// colour codes never end up in a file or a CI log.
+func isTerminal(f *os.File) bool {
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// init runs terraform init, which installs nothing for the reattached
+// provider; its chatter is shown only when it fails.
+func (t *terraform) init(ctx context.Context) error {
+	cmd := t.command(ctx, "init", "-input=false")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		os.Stderr.Write(out)
+		return fmt.Errorf("terraform init: %w", err)
+	}
+	return nil
 }
 
 func (t *terraform) command(ctx context.Context, args ...string) *exec.Cmd {
+	if t.noColor {
+		args = append(args[:1:1], append([]string{"-no-color"}, args[1:]...)...)
+	}
 	cmd := exec.CommandContext(ctx, "terraform", args...)
 	cmd.Dir = t.dir
 	cmd.Env = t.env

@@ -29,23 +29,35 @@ func main() {
 
 func run() error {
 	addr := flag.String("addr", "127.0.0.1:0", "address to listen on")
-	keys := flag.String("api-keys", os.Getenv("RETIVO_API_KEY"), "comma-separated API keys to accept (default $RETIVO_API_KEY)")
+	keys := flag.String("api-keys", os.Getenv("RETIVO_API_KEY"), "comma-separated API keys to accept, each starting with rt_test_ or rt_live_; endpoints made with a key of one mode are invisible to the other (default $RETIVO_API_KEY)")
 	prefix := flag.String("prefix", "/api", "path the API is mounted at")
 	maxEndpoints := flag.Int("max-endpoints", 0, "plan limit on endpoints (0 = unlimited)")
 	latency := flag.Duration("latency", 0, "latency added to every API request")
 	urlFile := flag.String("url-file", "", "write the server's root URL to this file once it listens")
+	stateFile := flag.String("state-file", "", "keep the endpoints in this file across restarts (default: in memory only)")
 	flag.Parse()
 
 	if *keys == "" {
 		return errors.New("no API key: pass -api-keys or set RETIVO_API_KEY")
 	}
+	apiKeys := strings.Split(*keys, ",")
+	for _, k := range apiKeys {
+		if !strings.HasPrefix(k, "rt_test_") && !strings.HasPrefix(k, "rt_live_") {
+			return errors.New("every key in -api-keys must start with rt_test_ or rt_live_")
+		}
+	}
 	server := localserver.New(localserver.Options{
-		APIKeys:      strings.Split(*keys, ","),
+		APIKeys:      apiKeys,
 		PathPrefix:   *prefix,
 		MaxEndpoints: *maxEndpoints,
 		Latency:      *latency,
 		Admin:        true,
 	})
+	if *stateFile != "" {
+		if err := server.UseStateFile(*stateFile); err != nil {
+			return err
+		}
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/receiver/", localserver.NewReceiver())
 	mux.Handle("/", server)

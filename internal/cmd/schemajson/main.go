@@ -84,10 +84,7 @@ func docsSchema() (*tfjson.ProviderSchemas, error) {
 // cliSchemas serves the provider in-process and asks a Terraform CLI for
 // its schema.
 func cliSchemas(terraform string) (*tfjson.ProviderSchemas, error) {
-	// The in-process provider would log every request at TRACE to stderr.
-	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
-		_ = os.Setenv(name, "off")
-	}
+	tfcli.QuietProviderLogs()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	reattach, closed, err := tfcli.Serve(ctx)
