@@ -215,7 +215,7 @@ func (u *userAgents) check(prefix string) error {
 	}
 	for _, a := range agents {
 		if !strings.HasPrefix(a, prefix) {
-			return fmt.Errorf("a request's User-Agent is %q, want %s...", a, prefix)
+			return fmt.Errorf("a request's User-Agent is %q, want one starting with %q", a, prefix)
 		}
 	}
 	return nil
