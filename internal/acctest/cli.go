@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/go-version"
@@ -82,11 +85,18 @@ func NewCLIFiles(t *testing.T, files map[string]string) *CLI {
 
 // Run runs one terraform command and returns its combined output.
 func (c *CLI) Run(args ...string) (string, error) {
+	return c.RunInput("", args...)
+}
+
+// RunInput is Run with input on the command's standard input, for
+// `terraform console`.
+func (c *CLI) RunInput(input string, args ...string) (string, error) {
 	path, err := lookTerraform()
 	if err != nil {
 		return "", err
 	}
 	cmd := exec.Command(path, args...)
+	cmd.Stdin = strings.NewReader(input)
 	cmd.Dir = c.Dir
 	cmd.Env = c.Env
 	var out bytes.Buffer
@@ -194,4 +204,55 @@ func (c *CLI) Start(args ...string) (cmd *exec.Cmd, out *bytes.Buffer, err error
 	cmd.Stdout = out
 	cmd.Stderr = out
 	return cmd, out, cmd.Start()
+}
+
+// providerBuild is the provider binary the dev_overrides CLIs run, built
+// once per test binary.
+var providerBuild struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// NewDevOverridesCLI is NewCLI with the provider built and run the way
+// Terraform runs an installed one: a dev_overrides CLI configuration, so the
+// CLI starts its own provider process for each command (and each walk of
+// one), which is what users see. NewCLI's in-process provider serves every
+// command from one process instead.
+func NewDevOverridesCLI(t *testing.T, config string) *CLI {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 to run tests that drive the Terraform CLI")
+	}
+	providerBuild.once.Do(func() {
+		providerBuild.dir, providerBuild.err = os.MkdirTemp("", "retivo-provider-build-")
+		if providerBuild.err != nil {
+			return
+		}
+		_, self, _, _ := runtime.Caller(0)
+		root := filepath.Join(filepath.Dir(self), "..", "..")
+		cmd := exec.Command("go", "build", "-o", filepath.Join(providerBuild.dir, "terraform-provider-retivo"), ".")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			providerBuild.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if providerBuild.err != nil {
+		t.Fatal(providerBuild.err)
+	}
+	dir := t.TempDir()
+	files := map[string]string{"main.tf": config}
+	if !strings.Contains(config, "required_providers") {
+		files["terraform.tf"] = RequiredProviders
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env, err := tfcli.DevOverridesEnvAt(dir, providerBuild.dir, ProviderAddress(), "TF_IN_AUTOMATION=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &CLI{Dir: dir, Env: env}
 }

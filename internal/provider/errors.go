@@ -74,7 +74,9 @@ func (k callerKind) timeoutSetting() string {
 	case listQuery:
 		return fixed("The list resource of terraform query has")
 	case functionCall:
-		return fixed("Provider functions have")
+		return fmt.Sprintf("The bound is the timeout of the function's second argument (default %s, at most %s), "+
+			"retries included, such as { timeout = \"2m\" }. If Retivo is slow or rate limiting, raise it, or "+
+			"lower %s.", defaultFunctionTimeout, maxFunctionTimeout, k.retrySettings())
 	default:
 		return fixed("Actions have")
 	}

@@ -2,16 +2,21 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"maps"
 	"os"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
@@ -51,56 +56,73 @@ func (f *testWebhookEndpointFunction) Definition(_ context.Context, _ function.D
 			"receiver answered: `{ success, status, status_text, error }`. A failed delivery (the receiver " +
 			"answered an error status, timed out or refused the connection) is a result with `success = false`, " +
 			"not an error; an unknown id, a rejected API key or any other error answer from Retivo is an error.\n\n" +
-			"**Every call sends a real test event**, and Terraform calls functions during `validate`, `plan` and " +
-			"`apply`, often more than once per command. While the id is unknown (the endpoint is not created yet) " +
-			"no request is made. Terraform checks that a function returns the same result at apply as at plan: " +
-			"if the receiver's answer changes in between, the apply fails with \"provider function returned an " +
-			"inconsistent result\".\n\n" +
+			"Pass the endpoint itself, `test_webhook_endpoint(retivo_webhook_endpoint.orders)`: while any of " +
+			"its attributes is unknown (before it is created, and during any update) Terraform does not call " +
+			"the function, so a `check` block tests the endpoint once, as it is after the change, and an apply " +
+			"never fails with \"provider function returned an inconsistent result\". The result is then " +
+			"sensitive, because the endpoint holds its secret: fine in a `check` condition, but an `output` of " +
+			"it needs `sensitive = true`. The id as a string also works, but is tested as the endpoint is when " +
+			"Terraform calls the function, which at plan time is before a change.\n\n" +
+			"**Every call sends a real test event.** Calls with the same arguments in one provider process " +
+			"return the first call's result without sending another, so one Terraform command sends at most " +
+			"one test event per endpoint and version of it; each command starts its own provider process.\n\n" +
 			"Functions cannot see the provider block, so the credentials come from the `RETIVO_API_KEY` and " +
 			"`RETIVO_BASE_URL` environment variables, or from the optional second argument " +
-			"`{ api_key = \"...\", base_url = \"...\" }`, whose values win. Retries follow the " +
-			"`RETIVO_MAX_RETRIES` and `RETIVO_MAX_RETRY_WAIT` environment variables, with the provider's defaults.",
+			"`{ api_key = \"...\", base_url = \"...\", timeout = \"30s\" }`, whose values win. Retries follow the " +
+			"`RETIVO_MAX_RETRIES` and `RETIVO_MAX_RETRY_WAIT` environment variables, with the provider's " +
+			"defaults. `timeout` bounds the call, retries included (default " + defaultFunctionTimeout.String() +
+			", at most " + maxFunctionTimeout.String() + ").",
 		Parameters: []function.Parameter{
-			function.StringParameter{
-				Name:                "id",
-				MarkdownDescription: "The id of the webhook endpoint to test.",
+			function.DynamicParameter{
+				Name: "endpoint",
+				MarkdownDescription: "The webhook endpoint to test: the `retivo_webhook_endpoint` resource or " +
+					"data source itself (recommended), or its id as a string.",
 			},
 		},
 		VariadicParameter: function.DynamicParameter{
 			Name: "options",
-			MarkdownDescription: "At most one object with `api_key` and/or `base_url`, for configurations that " +
-				"do not set `RETIVO_API_KEY` / `RETIVO_BASE_URL`.",
+			MarkdownDescription: "At most one object with `api_key`, `base_url` and/or `timeout`, for " +
+				"configurations that do not set `RETIVO_API_KEY` / `RETIVO_BASE_URL`, or need another bound.",
 		},
 		Return: function.ObjectReturn{AttributeTypes: testResultAttrTypes},
 	}
 }
 
+// Bounds of one call of the function, retries included.
+const (
+	defaultFunctionTimeout = time.Minute
+	maxFunctionTimeout     = 10 * time.Minute
+)
+
 func (f *testWebhookEndpointFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
-	var id string
+	var endpoint types.Dynamic
 	var options []types.Dynamic
-	resp.Error = req.Arguments.Get(ctx, &id, &options)
+	resp.Error = req.Arguments.Get(ctx, &endpoint, &options)
 	if resp.Error != nil {
 		return
 	}
-	if strings.TrimSpace(id) == "" {
-		resp.Error = function.NewArgumentFuncError(0, "The endpoint id is empty: pass the id of a webhook endpoint, such as retivo_webhook_endpoint.example.id")
-		return
-	}
-	cfg, funcErr := functionSettings(options, os.Getenv)
+	target, funcErr := endpointArgument(endpoint)
 	if funcErr != nil {
 		resp.Error = funcErr
 		return
 	}
-	client, err := functionClients.get(cfg, userAgent(f.version, ""))
+	call, funcErr := functionSettings(options, os.Getenv)
+	if funcErr != nil {
+		resp.Error = funcErr
+		return
+	}
+	client, err := functionClients.get(call.cfg, userAgent(f.version, ""))
 	if err != nil {
 		resp.Error = function.NewFuncError("Cannot create the Retivo client: " + err.Error())
 		return
 	}
-	ctx, cancel := withDefaultDeadline(ctx)
-	defer cancel()
-	result, err := client.TestEndpoint(ctx, id)
+	result, err := functionResults.do(target.key(call.cfg), func() (*retivo.TestResult, error) {
+		ctx, cancel := context.WithTimeout(ctx, call.timeout)
+		defer cancel()
+		return client.TestEndpoint(ctx, target.id)
+	})
 	if err != nil {
-		summary, detail := describeAPIError(functionCall, "test webhook endpoint "+id, err)
+		summary, detail := describeAPIError(functionCall, "test webhook endpoint "+target.id, err)
 		// Terraform ends the message with a period of its own.
 		resp.Error = function.NewFuncError(strings.TrimSuffix(summary+": "+detail, "."))
 		return
@@ -118,6 +140,94 @@ func (f *testWebhookEndpointFunction) Run(ctx context.Context, req function.RunR
 	resp.Error = resp.Result.Set(ctx, value)
 }
 
+// testTarget is the endpoint a call tests, and what of it the result
+// depends on.
+type testTarget struct {
+	id string
+	// version is what identifies the endpoint as it is (its url and
+	// updated_at) when it was passed as an object; empty for an id.
+	version string
+}
+
+// key identifies a call for the result cache: the same endpoint, in the same
+// version, through the same account.
+func (t testTarget) key(cfg retivo.Config) [32]byte {
+	return sha256.Sum256([]byte(strings.Join([]string{cfg.BaseURL, cfg.APIKey, t.id, t.version}, "\x00")))
+}
+
+// endpointArgument reads the first argument: an id, or an object with an
+// id (the resource or a data source).
+func endpointArgument(arg types.Dynamic) (testTarget, *function.FuncError) {
+	const want = "pass the endpoint, such as retivo_webhook_endpoint.example, or its id"
+	if arg.IsNull() || arg.IsUnderlyingValueNull() {
+		return testTarget{}, function.NewArgumentFuncError(0, "The endpoint is null: "+want)
+	}
+	var t testTarget
+	switch v := arg.UnderlyingValue().(type) {
+	case basetypes.StringValue:
+		t.id = v.ValueString()
+	case basetypes.ObjectValue:
+		attrs := v.Attributes()
+		id, ok := attrs["id"].(basetypes.StringValue)
+		if !ok || id.IsNull() {
+			return testTarget{}, function.NewArgumentFuncError(0, "The endpoint object has no id attribute: "+want)
+		}
+		t.id = id.ValueString()
+		for _, name := range []string{"url", "updated_at"} {
+			if s, ok := attrs[name].(basetypes.StringValue); ok {
+				t.version += name + "=" + s.ValueString() + "\x00"
+			}
+		}
+	default:
+		return testTarget{}, function.NewArgumentFuncError(0, fmt.Sprintf("The endpoint must be a "+
+			"retivo_webhook_endpoint object or an id string, not a %s: %s", arg.UnderlyingValue().Type(context.Background()), want))
+	}
+	if problem := invalidIDDiagnostic(t.id); problem != "" {
+		return testTarget{}, function.NewArgumentFuncError(0, strings.TrimSuffix(problem, "."))
+	}
+	return t, nil
+}
+
+// resultCache holds the function's results for the life of the provider
+// process: Terraform calls a function several times per command (validate,
+// plan, apply, each check), and each call would send a real test event.
+// Concurrent calls with the same key share one request.
+type resultCache struct {
+	flights singleflight.Group
+	mu      sync.Mutex
+	results map[[32]byte]*retivo.TestResult
+}
+
+var functionResults = &resultCache{}
+
+// do returns the cached result for key, or runs send once for everyone
+// asking. Errors are not cached: nothing was delivered.
+func (c *resultCache) do(key [32]byte, send func() (*retivo.TestResult, error)) (*retivo.TestResult, error) {
+	c.mu.Lock()
+	if r, ok := c.results[key]; ok {
+		c.mu.Unlock()
+		return r, nil
+	}
+	c.mu.Unlock()
+	v, err, _ := c.flights.Do(string(key[:]), func() (any, error) {
+		r, err := send()
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.results == nil {
+			c.results = map[[32]byte]*retivo.TestResult{}
+		}
+		c.results[key] = r
+		return r, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*retivo.TestResult), nil
+}
+
 // functionArgument is the origin of the settings given in the function's
 // options argument.
 var functionArgument = settingsOrigin{
@@ -127,30 +237,56 @@ var functionArgument = settingsOrigin{
 	place: "the function's second argument",
 }
 
+// functionCallSettings are the function's client settings and the bound of
+// one call.
+type functionCallSettings struct {
+	cfg     retivo.Config
+	timeout time.Duration
+}
+
 // functionSettings resolves the function's client settings like the
-// provider's (see resolveSettings): the options argument (api_key, base_url),
-// then the RETIVO_* environment variables, then the defaults.
-func functionSettings(options []types.Dynamic, getenv func(string) string) (retivo.Config, *function.FuncError) {
+// provider's (see resolveSettings): the options argument (api_key,
+// base_url), then the RETIVO_* environment variables, then the defaults;
+// and the call's timeout, from the options or the default.
+func functionSettings(options []types.Dynamic, getenv func(string) string) (functionCallSettings, *function.FuncError) {
+	call := functionCallSettings{timeout: defaultFunctionTimeout}
 	if len(options) > 1 {
-		return retivo.Config{}, function.NewArgumentFuncError(2, "Pass at most one options object, such as { api_key = var.retivo_api_key }")
+		return call, function.NewArgumentFuncError(2, "Pass at most one options object, such as { api_key = var.retivo_api_key }")
 	}
 	var given givenSettings
 	if len(options) == 1 {
 		values, err := optionValues(options[0])
 		if err != nil {
-			return retivo.Config{}, err
+			return call, err
 		}
 		given.APIKey, given.BaseURL = values["api_key"], values["base_url"]
+		if raw := values["timeout"]; raw != nil {
+			d, parseErr := time.ParseDuration(*raw)
+			if parseErr != nil || d <= 0 || d > maxFunctionTimeout {
+				return call, function.NewArgumentFuncError(1, fmt.Sprintf("options.timeout must be a duration "+
+					"between 1s and %s, such as \"30s\", got %q", maxFunctionTimeout, excerptForMessage(*raw)))
+			}
+			call.timeout = d
+		}
 	}
 	cfg, problems := resolveSettings(given, functionArgument, getenv)
+	call.cfg = cfg
 	if len(problems) > 0 {
 		messages := make([]string, 0, len(problems))
 		for _, p := range problems {
 			messages = append(messages, p.Summary+": "+strings.TrimSuffix(p.Detail, "."))
 		}
-		return cfg, function.NewFuncError(strings.Join(messages, "; "))
+		return call, function.NewFuncError(strings.Join(messages, "; "))
 	}
-	return cfg, nil
+	return call, nil
+}
+
+// excerptForMessage cuts a user value quoted in a message.
+func excerptForMessage(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
 }
 
 // optionValues reads the options argument, an object or a map of strings.
@@ -172,7 +308,7 @@ func optionValues(option types.Dynamic) (map[string]*string, *function.FuncError
 	var unknown []string
 	out := map[string]*string{}
 	for _, name := range names {
-		if name != "api_key" && name != "base_url" {
+		if name != "api_key" && name != "base_url" && name != "timeout" {
 			unknown = append(unknown, name)
 			continue
 		}
@@ -185,7 +321,7 @@ func optionValues(option types.Dynamic) (map[string]*string, *function.FuncError
 		}
 	}
 	if len(unknown) > 0 {
-		return nil, function.NewArgumentFuncError(1, "The options argument only takes api_key and base_url, not "+
+		return nil, function.NewArgumentFuncError(1, "The options argument only takes api_key, base_url and timeout, not "+
 			strings.Join(unknown, ", "))
 	}
 	return out, nil

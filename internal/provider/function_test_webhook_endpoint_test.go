@@ -2,9 +2,11 @@ package provider_test
 
 import (
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -162,7 +164,7 @@ func TestAccTestWebhookEndpointFunction_badCredentials(t *testing.T) {
 		},
 		"unknown option": {
 			call: `provider::retivo::test_webhook_endpoint("we_x", { apikey = "rt_test_abcdef" })`,
-			want: acctest.ErrorPattern("only takes api_key and base_url, not apikey"),
+			want: acctest.ErrorPattern("only takes api_key, base_url and timeout, not apikey"),
 		},
 		"bad retry setting": {
 			env:  map[string]string{provider.EnvAPIKey: acctest.APIKey, provider.EnvMaxRetries: "many"},
@@ -267,5 +269,171 @@ func TestAccTestWebhookEndpointFunction_noCallWhileIDUnknown(t *testing.T) {
 	})
 	if n := env.Server.Count(localserver.RouteTest); n != 0 {
 		t.Errorf("%d test calls while the id was unknown", n)
+	}
+}
+
+// The documented CI gate: a check block that passes the endpoint object.
+// Every change to the endpoint (create, a url change either way, a drift
+// revert, an events change, a replacement) applies with exit 0; a dead
+// receiver is a warning, a fixed one a clean second plan.
+func TestAccTestWebhookEndpointFunction_checkGateNeverFailsAnApply(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, localserver.Options{})
+	const dead = "http://127.0.0.1:1/dead" // port 1 on loopback: nothing listens there
+	good := env.ReceiverURL + "/ok"
+	config := func(url, events string) string {
+		return env.Config(fmt.Sprintf(`
+resource "retivo_webhook_endpoint" "orders" {
+  url               = %q
+  subscribed_events = %s
+}
+
+check "receiver" {
+  assert {
+    condition     = %s.success
+    error_message = "The orders receiver does not accept test deliveries."
+  }
+}
+`, url, events, withCredentials(env, "retivo_webhook_endpoint.orders")))
+	}
+	cli := acctest.NewCLI(t, config(dead, `["order.created"]`))
+	warned := func(out string) bool { return strings.Contains(out, "does not accept test deliveries") }
+	apply := func(step, url, events string, wantWarning bool, extra ...string) {
+		t.Helper()
+		writeMain(t, cli, config(url, events))
+		out, err := cli.Run(append([]string{"apply", "-auto-approve", "-no-color", "-input=false"}, extra...)...)
+		if err != nil {
+			t.Fatalf("%s: the apply failed (exit non-zero): %v\n%s", step, err, out)
+		}
+		if warned(out) != wantWarning {
+			t.Errorf("%s: check warning %v, want %v:\n%s", step, warned(out), wantWarning, out)
+		}
+	}
+	cleanPlan := func(step string) {
+		t.Helper()
+		out, err := cli.Run("plan", "-no-color", "-input=false", "-detailed-exitcode")
+		if err != nil || warned(out) {
+			t.Errorf("%s: the next plan is not clean (%v):\n%s", step, err, out)
+		}
+	}
+
+	apply("create with a dead receiver", dead, `["order.created"]`, true)
+	apply("url fixed", good, `["order.created"]`, false)
+	cleanPlan("url fixed")
+	apply("url broken", dead, `["order.created"]`, true)
+	apply("url fixed again", good, `["order.created"]`, false)
+	id := env.Server.Endpoints()[0].ID
+	if err := env.Server.ModifyEndpoint(id, func(e *localserver.Endpoint) { e.URL = dead }); err != nil {
+		t.Fatal(err)
+	}
+	apply("drift reverted", good, `["order.created"]`, false)
+	apply("events changed", good, `["order.created", "order.paid"]`, false)
+	apply("replaced", good, `["order.created", "order.paid"]`, false, "-replace=retivo_webhook_endpoint.orders")
+	cleanPlan("replaced")
+	cli.MustRun(t, "destroy", "-auto-approve", "-no-color", "-input=false")
+}
+
+// A Retivo that accepts the test call and never answers ends the call at its
+// timeout, with an error that names the setting.
+func TestAccTestWebhookEndpointFunction_stalledServerEndsAtTheTimeout(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	env := acctest.NewEnvWrapped(t, localserver.Options{}, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/test") {
+				select { // bounded even if the test fails
+				case <-release:
+				case <-time.After(time.Minute):
+				}
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	t.Cleanup(func() { close(release) }) // before the server's own clean-up, which waits for the handler
+	call := fmt.Sprintf(`provider::retivo::test_webhook_endpoint("we_0123", { api_key = %q, base_url = %q, timeout = "2s" })`,
+		acctest.APIKey, env.BaseURL)
+	cli := acctest.NewCLI(t, env.Config(`output "result" { value = `+call+` }`))
+	start := time.Now()
+	out, err := cli.Run("plan", "-no-color", "-input=false")
+	elapsed := time.Since(start)
+	if err == nil {
+		t.Fatalf("the plan succeeded against a server that never answers:\n%s", out)
+	}
+	if !acctest.ErrorPattern("Timed out", "timeout of the function's second argument").MatchString(out) {
+		t.Errorf("the error does not name the function's timeout:\n%s", out)
+	}
+	if elapsed > 30*time.Second {
+		t.Errorf("a 2s function timeout took %s", elapsed)
+	}
+}
+
+// An id of a megabyte is rejected before any request, and the error quotes
+// only an excerpt of it.
+func TestAccTestWebhookEndpointFunction_oversizedIDRejected(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, localserver.Options{})
+	cli := acctest.NewCLI(t, env.Config(`output "result" { value = `+
+		withCredentials(env, `format("%01048576d", 0)`)+` }`))
+	out, err := cli.Run("plan", "-no-color", "-input=false")
+	if err == nil {
+		t.Fatalf("a 1 MB id was accepted:\n%s", lastLines(out, 10))
+	}
+	if !acctest.ErrorPattern("Not a Retivo webhook endpoint id", "at most 255").MatchString(out) {
+		t.Errorf("the error does not say what is wrong with the id:\n%s", lastLines(out, 20))
+	}
+	if len(out) > 10_000 {
+		t.Errorf("the output is %d bytes: the id is echoed", len(out))
+	}
+	if n := env.Server.TotalRequests(); n != 0 {
+		t.Errorf("%d requests for an invalid id", n)
+	}
+}
+
+// How many test events each command sends with the documented check
+// pattern, when the CLI starts its own provider processes as it does for
+// users (a dev_overrides build): calls with the same arguments in one
+// process share one delivery, and each command (each walk of one) is a
+// process of its own.
+func TestAccTestWebhookEndpointFunction_deliveriesPerCommand(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, localserver.Options{})
+	cli := acctest.NewDevOverridesCLI(t, env.Config(`
+resource "retivo_webhook_endpoint" "orders" {
+  url = "`+env.ReceiverURL+`/orders"
+}
+
+check "receiver" {
+  assert {
+    condition     = `+withCredentials(env, "retivo_webhook_endpoint.orders")+`.success
+    error_message = "The orders receiver does not accept test deliveries."
+  }
+}
+`))
+	got := map[string]int{}
+	count := func(command string, run func() (string, error)) {
+		t.Helper()
+		before := len(env.Receiver.Deliveries())
+		if out, err := run(); err != nil {
+			t.Fatalf("%s: %v\n%s", command, err, out)
+		}
+		got[command] = len(env.Receiver.Deliveries()) - before
+	}
+	args := func(a ...string) []string { return append(a, "-no-color", "-input=false") }
+	count("apply (create)", func() (string, error) { return cli.Run(args("apply", "-auto-approve")...) })
+	count("validate", func() (string, error) { return cli.Run("validate", "-no-color") })
+	count("plan", func() (string, error) { return cli.Run(args("plan")...) })
+	count("apply (no changes)", func() (string, error) { return cli.Run(args("apply", "-auto-approve")...) })
+	count("console", func() (string, error) { return cli.RunInput("1 + 1\n", "console") })
+	count("destroy", func() (string, error) { return cli.Run(args("destroy", "-auto-approve")...) })
+	t.Logf("test deliveries per command on %s: %v", acctest.TerraformVersion(t), got)
+
+	// An endpoint not yet created is not tested before the apply creates it;
+	// after that, at most one delivery per provider process.
+	want := map[string]int{"apply (create)": 1, "validate": 0, "plan": 1, "apply (no changes)": 2, "console": 0, "destroy": 1}
+	for command, n := range want {
+		if got[command] != n {
+			t.Errorf("%s sent %d test events, want %d (the docs give these numbers)", command, got[command], n)
+		}
 	}
 }

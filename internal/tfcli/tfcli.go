@@ -80,9 +80,15 @@ func ServeAt(ctx context.Context, address string, opts ...tf6server.ServeOpt) (s
 // user's own CLI config, logging and credentials stay out), plus the new CLI
 // config, CHECKPOINT_DISABLE and extra.
 func DevOverridesEnv(dir, providerDir string, extra ...string) ([]string, error) {
+	return DevOverridesEnvAt(dir, providerDir, ProviderAddress, extra...)
+}
+
+// DevOverridesEnvAt is DevOverridesEnv for the provider at another address
+// (see AddressOnHost).
+func DevOverridesEnvAt(dir, providerDir, address string, extra ...string) ([]string, error) {
 	rc := filepath.Join(dir, "terraform.rc")
 	config := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		ProviderAddress, providerDir)
+		address, providerDir)
 	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
 		return nil, err
 	}
