@@ -242,18 +242,18 @@ func TestServer_endpointWithoutEvents(t *testing.T) {
 	}
 	inserted := s.InsertEndpoint(localserver.Endpoint{URL: "https://inserted.example"})
 	_, body = c.do("POST", "/webhooks/endpoints", key, `{"url": "https://empty.example", "subscribed_events": []}`)
-	emptyID := object(t, body["endpoint"])["id"]
+	emptyID := idOf(t, object(t, body["endpoint"]))
 
 	events := listEvents(t, c, key)
-	for _, id := range []any{created["id"], inserted.ID} {
-		if v, ok := events[id.(string)]; !ok || v != nil {
+	for _, id := range []string{idOf(t, created), inserted.ID} {
+		if v, ok := events[id]; !ok || v != nil {
 			t.Errorf("list: endpoint %v without events has subscribed_events = %#v, want null", id, v)
 		}
 	}
-	if v, ok := events[emptyID.(string)].([]any); !ok || len(v) != 0 {
-		t.Errorf("list: endpoint registered with [] has subscribed_events = %#v, want []", events[emptyID.(string)])
+	if v, ok := events[emptyID].([]any); !ok || len(v) != 0 {
+		t.Errorf("list: endpoint registered with [] has subscribed_events = %#v, want []", events[emptyID])
 	}
-	_, body = c.do("PUT", "/webhooks/endpoints/"+created["id"].(string), key, `{"subscribed_events": []}`)
+	_, body = c.do("PUT", "/webhooks/endpoints/"+idOf(t, created), key, `{"subscribed_events": []}`)
 	if v, ok := object(t, body["endpoint"])["subscribed_events"].([]any); !ok || len(v) != 0 {
 		t.Errorf("update to []: subscribed_events = %#v, want []", v)
 	}
@@ -267,9 +267,13 @@ func listEvents(t *testing.T, c call, token string) map[string]any {
 		t.Fatalf("list: %d %v", status, body)
 	}
 	out := map[string]any{}
-	for _, e := range body["endpoints"].([]any) {
+	list, ok := body["endpoints"].([]any)
+	if !ok {
+		t.Fatalf("list answer without an endpoints array: %v", body)
+	}
+	for _, e := range list {
 		obj := object(t, e)
-		out[obj["id"].(string)] = obj["subscribed_events"]
+		out[idOf(t, obj)] = obj["subscribed_events"]
 	}
 	return out
 }
@@ -280,13 +284,13 @@ func TestServer_modesAreSeparate(t *testing.T) {
 	const live = "rt_live_server_key_456"
 	s, c := start(t, localserver.Options{APIKeys: []string{key, live}})
 	_, body := c.do("POST", "/webhooks/endpoints", key, `{"url": "https://test-mode.example"}`)
-	testID := object(t, body["endpoint"])["id"].(string)
+	testID := idOf(t, object(t, body["endpoint"]))
 	_, body = c.do("POST", "/webhooks/endpoints", live, `{"url": "https://live-mode.example"}`)
 	liveEndpoint := object(t, body["endpoint"])
 	if liveEndpoint["livemode"] != true {
 		t.Errorf("an endpoint made with a live key: livemode = %v", liveEndpoint["livemode"])
 	}
-	liveID := liveEndpoint["id"].(string)
+	liveID := idOf(t, liveEndpoint)
 
 	if got := listEvents(t, c, live); len(got) != 1 || got[liveID] != nil {
 		t.Errorf("live key lists %v, want only %s", got, liveID)
@@ -320,8 +324,8 @@ func TestServer_stateFile(t *testing.T) {
 	_, body := c.do("POST", "/webhooks/endpoints", key, `{"url": "https://kept.example", "subscribed_events": ["a"]}`)
 	kept := object(t, body["endpoint"])
 	_, body = c.do("POST", "/webhooks/endpoints", key, `{"url": "https://gone.example"}`)
-	c.do("DELETE", "/webhooks/endpoints/"+object(t, body["endpoint"])["id"].(string), key, "")
-	c.do("PUT", "/webhooks/endpoints/"+kept["id"].(string), key, `{"description": "changed"}`)
+	c.do("DELETE", "/webhooks/endpoints/"+idOf(t, object(t, body["endpoint"])), key, "")
+	c.do("PUT", "/webhooks/endpoints/"+idOf(t, kept), key, `{"description": "changed"}`)
 	c.do("POST", "/webhooks/endpoints", key, `{"url": "https://no-events.example"}`)
 
 	info, err := os.Stat(path)
@@ -344,7 +348,7 @@ func TestServer_stateFile(t *testing.T) {
 	if string(before) != string(after) {
 		t.Errorf("after a restart:\n got %s\nwant %s", after, before)
 	}
-	got, _ := second.Endpoint(kept["id"].(string))
+	got, _ := second.Endpoint(idOf(t, kept))
 	if got.Secret != kept["secret"] || got.Description != "changed" {
 		t.Errorf("restored endpoint %+v", got)
 	}
@@ -352,7 +356,7 @@ func TestServer_stateFile(t *testing.T) {
 	if events := listEvents(t, c2, key); len(events) != 2 {
 		t.Errorf("the restarted server lists %v", events)
 	}
-	c2.do("DELETE", "/webhooks/endpoints/"+kept["id"].(string), key, "")
+	c2.do("DELETE", "/webhooks/endpoints/"+idOf(t, kept), key, "")
 	third := localserver.New(localserver.Options{APIKeys: []string{key}})
 	if err := third.UseStateFile(path); err != nil {
 		t.Fatal(err)
@@ -376,4 +380,14 @@ func TestServer_stateFileRefusesGarbage(t *testing.T) {
 			t.Errorf("a refused state file was overwritten: %q", data)
 		}
 	}
+}
+
+// idOf is the id of an endpoint object from an answer.
+func idOf(t *testing.T, obj map[string]any) string {
+	t.Helper()
+	id, ok := obj["id"].(string)
+	if !ok {
+		t.Fatalf("no string id in %v", obj)
+	}
+	return id
 }

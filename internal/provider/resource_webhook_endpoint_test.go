@@ -754,6 +754,7 @@ func TestAccWebhookEndpoint_importWithoutEvents(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(endpointAddress, tfjsonpath.New("subscribed_events"), knownvalue.SetSizeExact(0)),
+					statecheck.ExpectKnownValue(endpointAddress, tfjsonpath.New("description"), knownvalue.StringExact("")),
 				},
 			},
 		},
