@@ -437,3 +437,47 @@ check "receiver" {
 		}
 	}
 }
+
+// The documented way to test a module that uses the gate with mock_provider:
+// Terraform calls functions on the real provider even under a mock, so the
+// module guards the condition with a variable that the test switches off.
+func TestAccTestWebhookEndpointFunction_terraformTestWithMocks(t *testing.T) {
+	t.Parallel()
+	cli := acctest.NewCLIFiles(t, map[string]string{
+		"main.tf": `
+variable "test_receiver" {
+  type    = bool
+  default = true
+}
+
+resource "retivo_webhook_endpoint" "orders" {
+  url = "https://example.com/orders"
+}
+
+check "orders_receiver" {
+  assert {
+    condition     = var.test_receiver ? provider::retivo::test_webhook_endpoint(retivo_webhook_endpoint.orders).success : true
+    error_message = "The orders receiver does not accept test deliveries."
+  }
+}
+`,
+		"orders.tftest.hcl": `
+mock_provider "retivo" {}
+
+variables {
+  test_receiver = false
+}
+
+run "creates_the_endpoint" {
+  assert {
+    condition     = retivo_webhook_endpoint.orders.url == "https://example.com/orders"
+    error_message = "wrong url"
+  }
+}
+`,
+	})
+	out := cli.MustRun(t, "test", "-no-color")
+	if !strings.Contains(out, "1 passed, 0 failed") {
+		t.Errorf("terraform test:\n%s", out)
+	}
+}
