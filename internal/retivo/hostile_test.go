@@ -346,3 +346,39 @@ func TestClient_createSentBeforeCancelFinishes(t *testing.T) {
 		t.Errorf("requests %v, want the baseline list and one create", got)
 	}
 }
+
+// A test result that quotes the API key or a known secret shows neither.
+func TestClient_testResultsMasked(t *testing.T) {
+	h := newHostileServer(t, jsonAnswer(200, `{"test": {"success": false, "status": 401,
+		"status_text": "Bearer `+testKey+`", "error": "whsec_known_secret_0123 rejected"}}`))
+	client := h.client(t, retivo.Config{})
+	client.Redactor().Add("whsec_known_secret_0123")
+	result, err := client.TestEndpoint(context.Background(), "we_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(result.StatusText, testKey) || strings.Contains(result.Error, "whsec_known_secret_0123") {
+		t.Errorf("the result shows a secret: %+v", result)
+	}
+}
+
+// Errors about an unusable success answer give the status the server sent,
+// not "200 OK".
+func TestClient_malformedAnswersNameTheirStatus(t *testing.T) {
+	for status, want := range map[int]string{201: "201 Created", 204: "204 No Content", 202: "202 Accepted"} {
+		h := newHostileServer(t, jsonAnswer(status, `{"endpoint": {"url": "https://example.com/h"}}`))
+		if status == 204 {
+			h = newHostileServer(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(204) })
+		}
+		client := h.client(t, retivo.Config{})
+		var err error
+		if status == 204 {
+			_, err = client.ListEndpoints(context.Background())
+		} else {
+			_, err = client.TestEndpoint(context.Background(), "we_1")
+		}
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "200 OK") {
+			t.Errorf("status %d: %v, want it to say %q", status, err, want)
+		}
+	}
+}
