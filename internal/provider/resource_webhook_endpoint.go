@@ -135,7 +135,11 @@ func endpointTimeoutsBlock(ctx context.Context) schema.Block {
 // endpointTimeoutsAttrTypes are the attributes of the timeouts block, for a
 // null block in values built outside a plan (the list resource's results).
 func endpointTimeoutsAttrTypes(ctx context.Context) map[string]attr.Type {
-	return endpointTimeoutsBlock(ctx).Type().(attr.TypeWithAttributeTypes).AttributeTypes()
+	attrTypes := map[string]attr.Type{}
+	for name, attribute := range endpointTimeoutsBlock(ctx).GetNestedObject().GetAttributes() {
+		attrTypes[name] = attribute.GetType()
+	}
+	return attrTypes
 }
 
 func (r *webhookEndpointResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {

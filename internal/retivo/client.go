@@ -112,10 +112,6 @@ func New(cfg Config) (*Client, error) {
 	}, nil
 }
 
-// Redactor returns the redactor that knows the API key and every secret this
-// client has seen, so callers can scrub text they show to people.
-func (c *Client) Redactor() *Redactor { return c.redactor }
-
 // ParseBaseURL checks that raw is an absolute http or https URL and returns it
 // without a trailing slash. Empty means DefaultBaseURL. Its errors never
 // quote user credentials, a query or a fragment: a key pasted into the URL

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"sync"
 	"time"
 )
 
@@ -37,12 +36,9 @@ func withGrace(ctx context.Context) (context.Context, context.CancelFunc) {
 		timer := time.AfterFunc(GracePeriod, func() { cancelCause(errGraceOver) })
 		context.AfterFunc(graced, func() { timer.Stop() })
 	})
-	var once sync.Once
 	return graced, func() {
-		once.Do(func() {
-			stop()
-			cancelCause(context.Canceled)
-		})
+		stop()
+		cancelCause(context.Canceled)
 	}
 }
 

@@ -35,17 +35,6 @@ func (r *Redactor) Add(value string) {
 	r.mu.Unlock()
 }
 
-// Values returns the known sensitive values.
-func (r *Redactor) Values() []string {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	out := make([]string, 0, len(r.secrets))
-	for v := range r.secrets {
-		out = append(out, v)
-	}
-	return out
-}
-
 // Redact returns s with every known sensitive value masked.
 func (r *Redactor) Redact(s string) string {
 	if s == "" {

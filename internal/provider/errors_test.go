@@ -1,0 +1,39 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/retivo/terraform-provider-retivo/internal/retivo"
+)
+
+// A timeout names the setting that bounds that kind of caller.
+func TestDescribeAPIError_timeoutNamesTheSetting(t *testing.T) {
+	t.Parallel()
+	timedOut := &retivo.Error{Method: "GET", Path: "/webhooks/endpoints", Err: context.DeadlineExceeded}
+	tests := map[callerKind][]string{
+		resourceCreate: {`timeouts { create = "10m" }`, "default 5m0s"},
+		resourceRead:   {`timeouts { read = "10m" }`, "default 2m0s"},
+		resourceUpdate: {`timeouts { update = "10m" }`},
+		resourceDelete: {`timeouts { delete = "10m" }`},
+		dataSourceRead: {"Data sources have no timeouts setting", "fixed 5m0s", "max_retries / max_retry_wait in the provider block"},
+		listQuery:      {"list resource of terraform query has no timeouts setting", "fixed 5m0s"},
+		functionCall:   {"Provider functions have no timeouts setting", "fixed 5m0s", EnvMaxRetries, EnvMaxRetryWait},
+		actionInvoke:   {"Actions have no timeouts setting", "fixed 5m0s", "provider block"},
+	}
+	for kind, wants := range tests {
+		t.Run(fmt.Sprint(kind), func(t *testing.T) {
+			summary, detail := describeAPIError(kind, "read webhook endpoint we_1", timedOut)
+			if summary != "Timed out" {
+				t.Errorf("summary %q", summary)
+			}
+			for _, want := range wants {
+				if !strings.Contains(detail, want) {
+					t.Errorf("detail does not say %q:\n%s", want, detail)
+				}
+			}
+		})
+	}
+}
