@@ -20,7 +20,7 @@ func TestDescribeAPIError_timeoutNamesTheSetting(t *testing.T) {
 		resourceDelete: {`timeouts { delete = "10m" }`},
 		dataSourceRead: {"Data sources have no timeouts setting", "fixed 5m0s", "max_retries / max_retry_wait in the provider block"},
 		listQuery:      {"list resource of terraform query has no timeouts setting", "fixed 5m0s"},
-		functionCall:   {"Provider functions have no timeouts setting", "fixed 5m0s", EnvMaxRetries, EnvMaxRetryWait},
+		functionCall:   {"timeout of the function's second argument", "default 1m0s", `{ timeout = "2m" }`, EnvMaxRetries, EnvMaxRetryWait},
 		actionInvoke:   {"Actions have no timeouts setting", "fixed 5m0s", "provider block"},
 	}
 	for kind, wants := range tests {

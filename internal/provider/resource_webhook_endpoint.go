@@ -457,7 +457,7 @@ func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (
 // in a process that did not create the endpoint.
 func (r *webhookEndpointResource) maskSecretOf(state webhookEndpointResourceModel) {
 	if r.client != nil && !state.Secret.IsNull() && !state.Secret.IsUnknown() {
-		r.client.Redactor().Add(state.Secret.ValueString())
+		r.client.MaskSecret(state.Secret.ValueString())
 	}
 }
 

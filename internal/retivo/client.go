@@ -112,6 +112,11 @@ func New(cfg Config) (*Client, error) {
 	}, nil
 }
 
+// MaskSecret makes the client mask secret in every text it returns and logs
+// from now on: a webhook secret it did not see created (read from state, say)
+// must not show in an error that quotes it.
+func (c *Client) MaskSecret(secret string) { c.redactor.Add(secret) }
+
 // ParseBaseURL checks that raw is an absolute http or https URL and returns it
 // without a trailing slash. Empty means DefaultBaseURL. Its errors never
 // quote user credentials, a query or a fragment: a key pasted into the URL

@@ -157,7 +157,7 @@ func TestClient_errorBodiesNeverShowKeyFragments(t *testing.T) {
 						client = h.client(t, retivo.Config{APIKey: key})
 					} else {
 						client = h.client(t, retivo.Config{})
-						client.Redactor().Add(key)
+						client.MaskSecret(key)
 					}
 					_, err := client.ListEndpoints(context.Background())
 					if err == nil {
@@ -352,7 +352,7 @@ func TestClient_testResultsMasked(t *testing.T) {
 	h := newHostileServer(t, jsonAnswer(200, `{"test": {"success": false, "status": 401,
 		"status_text": "Bearer `+testKey+`", "error": "whsec_known_secret_0123 rejected"}}`))
 	client := h.client(t, retivo.Config{})
-	client.Redactor().Add("whsec_known_secret_0123")
+	client.MaskSecret("whsec_known_secret_0123")
 	result, err := client.TestEndpoint(context.Background(), "we_1")
 	if err != nil {
 		t.Fatal(err)
