@@ -219,12 +219,10 @@ func (r *webhookEndpointResource) Create(ctx context.Context, req resource.Creat
 }
 
 func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state webhookEndpointResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := r.priorState(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	r.maskSecretOf(state)
 	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	if !ok {
 		return
@@ -256,13 +254,12 @@ func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadReq
 }
 
 func (r *webhookEndpointResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state webhookEndpointResourceModel
+	var plan webhookEndpointResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := r.priorState(ctx, req.State, &resp.Diagnostics)
+	if !ok || resp.Diagnostics.HasError() {
 		return
 	}
-	r.maskSecretOf(state)
 	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
 	if !ok {
 		return
@@ -301,12 +298,10 @@ func (r *webhookEndpointResource) Update(ctx context.Context, req resource.Updat
 }
 
 func (r *webhookEndpointResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state webhookEndpointResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := r.priorState(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	r.maskSecretOf(state)
 	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
 	if !ok {
 		return
@@ -452,13 +447,19 @@ func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (
 	return ctx, cancel, true
 }
 
-// maskSecretOf makes the client mask the state's secret in every text it
-// returns from now on: an error body that quotes it must not show it, even
-// in a process that did not create the endpoint.
-func (r *webhookEndpointResource) maskSecretOf(state webhookEndpointResourceModel) {
-	if r.client != nil && !state.Secret.IsNull() && !state.Secret.IsUnknown() {
+// priorState reads the state Terraform holds, and makes the client mask its
+// secret in every text it returns from now on: an error body that quotes it
+// must not show it, even in a process that did not create the endpoint.
+func (r *webhookEndpointResource) priorState(ctx context.Context, from tfsdk.State, diags *diag.Diagnostics) (webhookEndpointResourceModel, bool) {
+	var state webhookEndpointResourceModel
+	diags.Append(from.Get(ctx, &state)...)
+	if diags.HasError() {
+		return state, false
+	}
+	if r.client != nil && isKnown(state.Secret) {
 		r.client.MaskSecret(state.Secret.ValueString())
 	}
+	return state, true
 }
 
 // clientFrom takes the client the provider configured.

@@ -17,8 +17,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -71,13 +69,13 @@ func run(ctx context.Context) error {
 
 	step("Starting the local Retivo server and a webhook receiver")
 	server := localserver.New(localserver.Options{APIKeys: []string{demoKey}})
-	apiURL, stopAPI, err := serve(server)
+	apiURL, stopAPI, err := localserver.ServeLoopback(server)
 	if err != nil {
 		return err
 	}
 	defer stopAPI()
 	receiver := localserver.NewReceiver()
-	receiverURL, stopReceiver, err := serve(receiver)
+	receiverURL, stopReceiver, err := localserver.ServeLoopback(receiver)
 	if err != nil {
 		return err
 	}
@@ -134,22 +132,6 @@ func run(ctx context.Context) error {
 }
 
 func step(title string) { fmt.Printf("\n==> %s\n", title) }
-
-// serve runs h on a free loopback port until the returned stop is called.
-func serve(h http.Handler) (string, func(), error) {
-	listener, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(listener) }()
-	stop := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	}
-	return "http://" + listener.Addr().String(), stop, nil
-}
 
 type terraform struct {
 	dir     string

@@ -17,8 +17,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -97,7 +95,7 @@ func run(ctx context.Context, dist string, clis []cli) error {
 
 	server := localserver.New(localserver.Options{APIKeys: []string{apiKey}})
 	agents := &userAgents{}
-	apiURL, stopServer, err := serve(agents.record(server))
+	apiURL, stopServer, err := localserver.ServeLoopback(agents.record(server))
 	if err != nil {
 		return err
 	}
@@ -185,18 +183,3 @@ func installAndUse(ctx context.Context, c cli, rel *release, hash, dir, baseURL 
 
 func step(format string, args ...any) { fmt.Printf("\n==> "+format+"\n", args...) }
 
-// serve runs h on a free loopback port until the returned stop is called.
-func serve(h http.Handler) (string, func(), error) {
-	listener, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(listener) }()
-	stop := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	}
-	return "http://" + listener.Addr().String(), stop, nil
-}
