@@ -182,4 +182,3 @@ func installAndUse(ctx context.Context, c cli, rel *release, hash, dir, baseURL 
 }
 
 func step(format string, args ...any) { fmt.Printf("\n==> "+format+"\n", args...) }
-
