@@ -26,7 +26,8 @@ const (
 )
 
 // defaultCallTimeout bounds each call of the callers that have no timeouts
-// setting: the data sources, the list resource, the function and the action.
+// setting: the data sources, the list resource and the action (the function
+// has its own timeout option, see defaultFunctionTimeout).
 const defaultCallTimeout = 5 * time.Minute
 
 // withDefaultDeadline bounds a caller that has no timeouts setting.

@@ -64,8 +64,9 @@ func (f *testWebhookEndpointFunction) Definition(_ context.Context, _ function.D
 			"it needs `sensitive = true`. The id as a string also works, but is tested as the endpoint is when " +
 			"Terraform calls the function, which at plan time is before a change.\n\n" +
 			"**Every call sends a real test event.** Calls with the same arguments in one provider process " +
-			"return the first call's result without sending another, so one Terraform command sends at most " +
-			"one test event per endpoint and version of it; each command starts its own provider process.\n\n" +
+			"return the first call's result without sending another: a provider process sends at most one " +
+			"test event per endpoint and version of it. Terraform starts a provider process per command, and " +
+			"two for `apply` and `destroy` (plan, then apply).\n\n" +
 			"Functions cannot see the provider block, so the credentials come from the `RETIVO_API_KEY` and " +
 			"`RETIVO_BASE_URL` environment variables, or from the optional second argument " +
 			"`{ api_key = \"...\", base_url = \"...\", timeout = \"30s\" }`, whose values win. Retries follow the " +
@@ -116,6 +117,9 @@ func (f *testWebhookEndpointFunction) Run(ctx context.Context, req function.RunR
 		resp.Error = function.NewFuncError("Cannot create the Retivo client: " + err.Error())
 		return
 	}
+	if target.secret != "" {
+		client.MaskSecret(target.secret)
+	}
 	result, err := functionResults.do(target.key(call.cfg), func() (*retivo.TestResult, error) {
 		ctx, cancel := context.WithTimeout(ctx, call.timeout)
 		defer cancel()
@@ -144,6 +148,9 @@ func (f *testWebhookEndpointFunction) Run(ctx context.Context, req function.RunR
 // depends on.
 type testTarget struct {
 	id string
+	// secret is the endpoint's secret when the object carries it: the
+	// client masks it in everything it returns.
+	secret string
 	// version is what identifies the endpoint as it is (its url and
 	// updated_at) when it was passed as an object; empty for an id.
 	version string
@@ -173,6 +180,9 @@ func endpointArgument(arg types.Dynamic) (testTarget, *function.FuncError) {
 			return testTarget{}, function.NewArgumentFuncError(0, "The endpoint object has no id attribute: "+want)
 		}
 		t.id = id.ValueString()
+		if secret, ok := attrs["secret"].(basetypes.StringValue); ok && !secret.IsNull() && !secret.IsUnknown() {
+			t.secret = secret.ValueString()
+		}
 		for _, name := range []string{"url", "updated_at"} {
 			if s, ok := attrs[name].(basetypes.StringValue); ok {
 				t.version += name + "=" + s.ValueString() + "\x00"

@@ -189,6 +189,13 @@ func (r *webhookEndpointResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	created := outcome.Endpoint
+	if outcome.CleanupErr != nil {
+		resp.Diagnostics.AddWarning("An earlier attempt may have left an endpoint",
+			fmt.Sprintf("Webhook endpoint %s was created, after an earlier attempt whose answer was lost. Looking "+
+				"for an endpoint that attempt may have registered failed: %v. If the account holds an endpoint "+
+				"identical to this one that no configuration manages, delete it through the Retivo API; the "+
+				"next plan names it.", created.ID, outcome.CleanupErr))
+	}
 	r.client.MarkManaged(created.ID)
 	if len(outcome.Unattributed) > 0 {
 		resp.Diagnostics.AddWarning("Identical webhook endpoints left alone",
@@ -314,6 +321,9 @@ func (r *webhookEndpointResource) Delete(ctx context.Context, req resource.Delet
 	}
 }
 
+// duplicateCheckTimeout bounds the plan-time look for identical endpoints.
+const duplicateCheckTimeout = 30 * time.Second
+
 // ModifyPlan warns when a planned create would register an endpoint
 // identical to one the account already holds outside this configuration's
 // state: the receiver would get every event twice, and the existing one may
@@ -322,15 +332,19 @@ func (r *webhookEndpointResource) Delete(ctx context.Context, req resource.Delet
 // and by the plan of each existing resource, so a replacement (secret
 // rotation) is not taken for a duplicate of the endpoint it replaces.
 func (r *webhookEndpointResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.client == nil || req.Plan.Raw.IsNull() {
+	if r.client == nil {
 		return
 	}
 	if !req.State.Raw.IsNull() {
+		// In state, whether it stays, changes, is replaced or destroyed.
 		var id types.String
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
 		if isKnown(id) {
 			r.client.MarkManaged(id.ValueString())
 		}
+		return
+	}
+	if req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan webhookEndpointResourceModel
@@ -343,6 +357,9 @@ func (r *webhookEndpointResource) ModifyPlan(ctx context.Context, req resource.M
 	if diags.HasError() {
 		return
 	}
+	// A warning is not worth a long wait: the plan goes on without it.
+	ctx, cancel := context.WithTimeout(ctx, duplicateCheckTimeout)
+	defer cancel()
 	snapshot, err := r.client.RecentEndpoints(ctx)
 	if err != nil {
 		return // the plan goes on; the apply reports a Retivo that cannot be reached
@@ -352,7 +369,7 @@ func (r *webhookEndpointResource) ModifyPlan(ctx context.Context, req resource.M
 		// of several resources into one, which would hide their ids.
 		resp.Diagnostics.AddWarning("An identical webhook endpoint already exists for "+body.URL,
 			fmt.Sprintf("This plan creates a webhook endpoint for %s, but Retivo already holds %d identical "+
-				"endpoint(s) (same url, description, events and active) that are not in this configuration's "+
+				"endpoint(s) (same url, description, events and active) that this plan has not read from the "+
 				"state: %s.\n\nIf one is a leftover of an interrupted apply, its secret is lost: delete it through "+
 				"the Retivo API, or import it (terraform import, or an import block with its id) and replace it "+
 				"to get a new secret. If another configuration manages it, the receiver will get every event "+

@@ -141,6 +141,7 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 // quoteURL quotes a URL for a message, leaving out the parts that may carry
 // credentials: user information, the query and the fragment.
 func quoteURL(raw string) string {
+	raw = MaskKeyLike(raw) // an API key given as the URL, or inside its path
 	u, err := url.Parse(raw)
 	if err != nil {
 		if strings.ContainsAny(raw, "@?#") {

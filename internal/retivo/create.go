@@ -55,6 +55,10 @@ func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) 
 	}
 	key := fingerprint(req)
 	lock := c.creates.lock(key)
+	// One grace period for every clean-up of this call: a cancelled apply
+	// ends at most GracePeriod after the cancel, however many rounds ran.
+	cleanupCtx, endCleanup := withGrace(ctx)
+	defer endCleanup()
 	var lastErr error
 	var unattributed []string
 	firstSince := c.creates.lastObservation()
@@ -68,12 +72,13 @@ func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) 
 				// An earlier attempt's endpoint may have been committed
 				// after the recovery looked (a gateway timed out while the
 				// server was still working): look once more.
-				left, recErr := c.removeOrphans(ctx, key, lock, req, firstSince)
-				if recErr != nil {
-					return nil, fmt.Errorf("the endpoint was created, but removing an endpoint an earlier "+
-						"attempt may have left failed: %w", recErr)
-				}
+				left, recErr := c.removeOrphans(cleanupCtx, key, lock, req, firstSince)
 				unattributed = appendNew(unattributed, left...)
+				if recErr != nil {
+					// The endpoint exists and this is the only copy of its
+					// secret: it must reach the state whatever the sweep did.
+					return &Created{Endpoint: created, Unattributed: unattributed, CleanupErr: recErr}, nil
+				}
 			}
 			return &Created{Endpoint: created, Unattributed: unattributed}, nil
 		}
@@ -83,7 +88,7 @@ func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) 
 		}
 		lastErr = err
 		c.creates.ambiguous(key, 1)
-		left, recErr := c.removeOrphans(ctx, key, lock, req, since)
+		left, recErr := c.removeOrphans(cleanupCtx, key, lock, req, since)
 		if recErr != nil {
 			return nil, fmt.Errorf("%w; the create may have registered an endpoint without its secret, and "+
 				"removing it failed: %v", err, recErr)
@@ -107,6 +112,9 @@ type Created struct {
 	// same account: there were more of them than ambiguous attempts, so
 	// recovery deleted none. Whoever owns them should check.
 	Unattributed []string
+	// CleanupErr says why the last look for an earlier attempt's endpoint
+	// failed: one may be left on Retivo without its secret.
+	CleanupErr error
 }
 
 // withUnattributed names the endpoints recovery left alone in err.
@@ -144,8 +152,9 @@ func (c *Client) ensureBaseline(ctx context.Context) error {
 }
 
 // removeOrphans deletes the endpoints an ambiguous create of req may have
-// registered. It runs under withGrace, so that an apply cancelled or timed
-// out mid-create still cleans up, within GracePeriod. When there are more
+// registered. ctx is the create's clean-up context (withGrace), so that an
+// apply cancelled or timed out mid-create still cleans up, within
+// GracePeriod. When there are more
 // candidates than this client has unsettled ambiguous attempts of the same
 // endpoint, some belong to someone else (another workspace using the same
 // key created an identical endpoint meanwhile) and there is no telling
@@ -155,8 +164,6 @@ func (c *Client) removeOrphans(ctx context.Context, key string, lock *sync.RWMut
 	lock.Lock()
 	defer lock.Unlock()
 
-	ctx, cancel := withGrace(ctx)
-	defer cancel()
 	listing, err := c.ListEndpoints(ctx)
 	if err != nil {
 		return nil, err

@@ -189,6 +189,10 @@ func TestParseBaseURL_neverShowsCredentials(t *testing.T) {
 		"http://user:" + secret + "@127.0.0.1:8910/api\x7f",
 		"::not a url?key=" + secret,
 		"127.0.0.1:8910/api?key=" + secret,
+		// The API key where the URL belongs: swapped values, or a variable mix-up.
+		secret,
+		"https:" + secret,
+		"ftp://127.0.0.1/" + secret,
 	} {
 		_, err := retivo.ParseBaseURL(raw)
 		if err == nil {
@@ -380,5 +384,74 @@ func TestClient_malformedAnswersNameTheirStatus(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "200 OK") {
 			t.Errorf("status %d: %v, want it to say %q", status, err, want)
 		}
+	}
+}
+
+// A secret nobody told the client about, but shaped like one, is masked too:
+// masking does not depend on which resource's state was read first.
+func TestClient_untaughtSecretsMaskedByShape(t *testing.T) {
+	h := newHostileServer(t, jsonAnswer(500, `{"error": "failed for whsec_NeverTaught0123456789 and rt_live_someoneElses0123"}`))
+	_, err := h.client(t, retivo.Config{}).ListEndpoints(context.Background())
+	if err == nil || strings.Contains(err.Error(), "NeverTaught") || strings.Contains(err.Error(), "someoneElses") {
+		t.Errorf("an untaught secret shows: %v", err)
+	}
+}
+
+// A create that succeeds after an ambiguous attempt is returned even when
+// the last look for that attempt's endpoint fails: the endpoint exists and
+// its secret is in this answer only.
+func TestClient_createKeptWhenTheLastSweepFails(t *testing.T) {
+	var lists, posts atomic.Int64
+	h := newHostileServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			if lists.Add(1) >= 3 { // the baseline and the first recovery work; the final sweep fails
+				jsonAnswer(500, `{"error": "list unavailable"}`)(w, r)
+				return
+			}
+			jsonAnswer(200, `{"endpoints": []}`)(w, r)
+			return
+		}
+		if posts.Add(1) == 1 {
+			jsonAnswer(502, `{"error": "bad gateway"}`)(w, r) // the create's outcome is unknown
+			return
+		}
+		jsonAnswer(201, `{"endpoint": {"id": "we_2", "url": "https://example.com/h", "secret": "whsec_second0123456789"}}`)(w, r)
+	})
+	created, err := h.client(t, retivo.Config{}).CreateEndpoint(context.Background(), retivo.CreateEndpointRequest{URL: "https://example.com/h"})
+	if err != nil {
+		t.Fatalf("the create was thrown away: %v", err)
+	}
+	if created.ID != "we_2" || created.Secret == "" || created.CleanupErr == nil {
+		t.Errorf("created %+v, cleanup error %v", created.Endpoint, created.CleanupErr)
+	}
+}
+
+// A create cancelled while waiting to retry a 429 never reached the server
+// in a way that could have registered anything: no recovery runs.
+func TestClient_createCancelledDuringRateLimitWaitIsNotAmbiguous(t *testing.T) {
+	h := newHostileServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			jsonAnswer(200, `{"endpoints": []}`)(w, r)
+			return
+		}
+		w.Header().Set("Retry-After", "5")
+		jsonAnswer(429, `{"error": "slow down"}`)(w, r)
+	})
+	client, err := retivo.New(retivo.Config{BaseURL: h.server.URL + "/api", APIKey: testKey, MaxRetries: 3,
+		RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err = client.CreateEndpoint(ctx, retivo.CreateEndpointRequest{URL: "https://example.com/h"})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if apiErr, ok := retivo.AsError(err); ok && apiErr.MayHaveCommitted {
+		t.Errorf("a create that got a 429 is taken as possibly committed: %v", err)
+	}
+	if got := h.requestLines(); len(got) != 2 {
+		t.Errorf("requests %v, want the baseline list and one create, no recovery", got)
 	}
 }

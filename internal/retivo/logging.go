@@ -23,7 +23,9 @@ type loggingTransport struct {
 }
 
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	return t.roundTrip(req, attemptOf(req))
+	resp, err := t.roundTrip(req, attemptOf(req))
+	attemptAnswered(req, resp, err)
+	return resp, err
 }
 
 func (t *loggingTransport) roundTrip(req *http.Request, attempt int64) (*http.Response, error) {
@@ -59,26 +61,54 @@ func (t *loggingTransport) log(ctx context.Context, msg string, fields map[strin
 	t.logger.Debug(ctx, t.redactor.Redact(msg), fields)
 }
 
-// attemptOf numbers the attempts of one logical request. retryablehttp sends
-// each attempt with the same *http.Request context, so a counter stored there
+// attempts follows the attempts of one logical request. retryablehttp sends
+// each attempt with the same *http.Request context, so a record stored there
 // sees them all.
-func attemptOf(req *http.Request) int64 {
-	if counter, ok := req.Context().Value(attemptKey{}).(*atomic.Int64); ok {
-		return counter.Add(1)
-	}
-	return 1
+type attempts struct {
+	count atomic.Int64
+	// answered reports that the latest attempt got an answer that settles
+	// it: any status but a 5xx that may come after the work was done.
+	answered atomic.Bool
 }
 
 type attemptKey struct{}
 
+func attemptsOf(ctx context.Context) *attempts {
+	a, _ := ctx.Value(attemptKey{}).(*attempts)
+	return a
+}
+
+// attemptOf numbers an attempt of the request.
+func attemptOf(req *http.Request) int64 {
+	if a := attemptsOf(req.Context()); a != nil {
+		a.answered.Store(false)
+		return a.count.Add(1)
+	}
+	return 1
+}
+
+// attemptAnswered records how the request's latest attempt ended.
+func attemptAnswered(req *http.Request, resp *http.Response, err error) {
+	if a := attemptsOf(req.Context()); a != nil {
+		a.answered.Store(err == nil && resp != nil && !mayHaveCommitted(resp))
+	}
+}
+
 // attemptsMade is how many attempts the call of ctx has made so far.
 func attemptsMade(ctx context.Context) int64 {
-	if counter, ok := ctx.Value(attemptKey{}).(*atomic.Int64); ok {
-		return counter.Load()
+	if a := attemptsOf(ctx); a != nil {
+		return a.count.Load()
 	}
 	return 0
 }
 
+// lastAttemptAnswered reports whether the call's latest attempt got an
+// answer that settles it (see attempts.answered).
+func lastAttemptAnswered(ctx context.Context) bool {
+	a := attemptsOf(ctx)
+	return a != nil && a.answered.Load()
+}
+
 func withAttemptCounter(ctx context.Context) context.Context {
-	return context.WithValue(ctx, attemptKey{}, new(atomic.Int64))
+	return context.WithValue(ctx, attemptKey{}, new(attempts))
 }

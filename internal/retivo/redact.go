@@ -1,6 +1,8 @@
 package retivo
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -35,17 +37,38 @@ func (r *Redactor) Add(value string) {
 	r.mu.Unlock()
 }
 
-// Redact returns s with every known sensitive value masked.
+// Redact returns s with every known sensitive value masked, longest first
+// (a value that contains another is masked whole), and then anything that
+// looks like an API key or a webhook secret (see MaskKeyLike): a secret the
+// redactor has not been told about yet is masked too.
 func (r *Redactor) Redact(s string) string {
 	if s == "" {
 		return s
 	}
 	r.mu.RLock()
-	defer r.mu.RUnlock()
+	values := make([]string, 0, len(r.secrets))
 	for v := range r.secrets {
 		if strings.Contains(s, v) {
-			s = strings.ReplaceAll(s, v, Mask)
+			values = append(values, v)
 		}
 	}
-	return s
+	r.mu.RUnlock()
+	slices.SortFunc(values, func(a, b string) int { return len(b) - len(a) })
+	for _, v := range values {
+		s = strings.ReplaceAll(s, v, Mask)
+	}
+	return MaskKeyLike(s)
+}
+
+// keyLike matches what looks like a Retivo API key or webhook signing
+// secret: the documented key prefixes, and the whsec_ prefix of secrets.
+var keyLike = regexp.MustCompile(`(?:rt_(?:live|test)_|whsec_)[A-Za-z0-9_\-+/=.~]+`)
+
+// MaskKeyLike masks anything in s that looks like an API key or a webhook
+// secret, whoever it belongs to.
+func MaskKeyLike(s string) string {
+	if !strings.Contains(s, "rt_") && !strings.Contains(s, "whsec_") {
+		return s
+	}
+	return keyLike.ReplaceAllString(s, Mask)
 }

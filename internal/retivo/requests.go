@@ -89,7 +89,7 @@ func partialListSign(r listEndpointsResponse) string {
 		case "", "null", "false", `""`, "0", "{}", "[]":
 			continue
 		}
-		return fmt.Sprintf("%q: %s", f.name, excerpt(string(f.value)))
+		return fmt.Sprintf("%q: %s", f.name, excerpt(MaskKeyLike(string(f.value))))
 	}
 	return ""
 }
@@ -243,10 +243,14 @@ func (c *Client) send(ctx context.Context, method, path string, body, out any) (
 	started := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
+		// An answer that came back before the failure (a 429 whose retry
+		// wait the caller cut short, say) settles whether the call did
+		// anything.
+		answered := lastAttemptAnswered(ctx) || (resp != nil && !mayHaveCommitted(resp))
 		if resp != nil {
 			resp.Body.Close()
 		}
-		return 0, c.transportError(ctx, method, path, err, started)
+		return 0, c.transportError(ctx, method, path, err, started, answered)
 	}
 	defer resp.Body.Close()
 
@@ -261,7 +265,7 @@ func (c *Client) send(ctx context.Context, method, path string, body, out any) (
 		apiErr.MayHaveCommitted = unsafe && mayHaveCommitted(resp)
 		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 			apiErr.Err = fmt.Errorf("a redirect to %s, which is not followed for a %s request or to another "+
-				"host: set base_url to the address the API answers at", quoteURL(resp.Header.Get("Location")), method)
+				"host: set base_url to the address the API answers at", quoteURL(c.redactor.Redact(resp.Header.Get("Location"))), method)
 		}
 		return resp.StatusCode, apiErr
 	}
@@ -326,7 +330,8 @@ func (c *Client) readBody(body io.Reader) ([]byte, error) {
 	return data, nil
 }
 
-func (c *Client) transportError(ctx context.Context, method, path string, err error, started time.Time) error {
+func (c *Client) transportError(ctx context.Context, method, path string, err error, started time.Time, answered bool) error {
+	mayHaveCommitted := noBlindResend(ctx) && !answered && !neverSent(err)
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		err = ctxErr
 	}
@@ -341,7 +346,7 @@ func (c *Client) transportError(ctx context.Context, method, path string, err er
 		Method:           method,
 		Path:             path,
 		Err:              &redactedError{text: text, cause: err},
-		MayHaveCommitted: noBlindResend(ctx) && !neverSent(err),
+		MayHaveCommitted: mayHaveCommitted,
 	}
 }
 
