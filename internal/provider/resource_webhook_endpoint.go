@@ -385,11 +385,15 @@ func (r *webhookEndpointResource) ImportState(ctx context.Context, req resource.
 		resp.Diagnostics.AddError("Missing endpoint id", "Import a webhook endpoint by its Retivo id, such as we_0123456789abcdef01234567.")
 		return
 	}
-	if req.ID != "" {
-		if problem := invalidIDDiagnostic(req.ID); problem != "" {
-			resp.Diagnostics.AddError("Invalid webhook endpoint id", problem)
-			return
-		}
+	id := req.ID
+	if id == "" {
+		var identity webhookEndpointIdentity
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...)
+		id = identity.ID.ValueString()
+	}
+	if problem := invalidIDDiagnostic(id); problem != "" {
+		resp.Diagnostics.AddError("Invalid webhook endpoint id", problem)
+		return
 	}
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 	resp.Diagnostics.AddWarning("Signing secret not imported", importedSecretWarning)

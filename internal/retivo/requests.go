@@ -154,7 +154,9 @@ func (c *Client) UpdateEndpoint(ctx context.Context, id string, req UpdateEndpoi
 		// they sent.
 		out.Endpoint = &Endpoint{}
 	}
-	if out.Endpoint.ID == "" {
+	if out.Endpoint.ID != id {
+		// The endpoint changed is the one named in the path; an answer that
+		// names another id (or none) does not change which one it is.
 		out.Endpoint.ID = id
 	}
 	return out.Endpoint, nil
