@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"maps"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -30,9 +33,16 @@ type webhookEndpointsDataSource struct {
 
 type webhookEndpointsModel struct {
 	endpointFilter
-	IDs       types.List `tfsdk:"ids"`
-	Endpoints types.List `tfsdk:"endpoints"`
+	MaxEndpoints types.Int64 `tfsdk:"max_endpoints"`
+	IDs          types.List  `tfsdk:"ids"`
+	Endpoints    types.List  `tfsdk:"endpoints"`
 }
+
+// defaultMaxEndpoints bounds how many endpoints the data source returns
+// unless max_endpoints says otherwise: the provider and Terraform each hold
+// every selected endpoint as a Terraform value, several KiB apiece, so the
+// size of an account must not decide how much memory a plan takes.
+const defaultMaxEndpoints = 25_000
 
 func (d *webhookEndpointsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_webhook_endpoints"
@@ -44,6 +54,15 @@ func (d *webhookEndpointsDataSource) Schema(_ context.Context, _ datasource.Sche
 			"whether Terraform manages them or not, optionally filtered. Endpoints are sorted by id, so the " +
 			"result's order is stable. Secrets are never included.",
 		Attributes: endpointFilterDataSourceAttributes(map[string]schema.Attribute{
+			"max_endpoints": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("The most endpoints the data source returns; a selection "+
+					"with more is an error that says how many there are. Defaults to %d. Every selected "+
+					"endpoint is held in memory by the provider and by Terraform (some 8 KiB each), so the size "+
+					"of an account is bounded here: narrow the selection with the filters, or raise this "+
+					"limit on a machine with the memory to spare.", defaultMaxEndpoints),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+			},
 			"ids": schema.ListAttribute{
 				MarkdownDescription: "The ids of the selected endpoints, sorted.",
 				ElementType:         types.StringType,
@@ -76,12 +95,30 @@ func (d *webhookEndpointsDataSource) Read(ctx context.Context, req datasource.Re
 		return
 	}
 	addLeftOutWarning(snapshot, &resp.Diagnostics)
-	state, diags := endpointsState(ctx, req.Config.Raw, model.selectEndpoints(snapshot.Endpoints))
+	selected := model.selectEndpoints(snapshot.Endpoints)
+	if limit := model.maxEndpoints(); int64(len(selected)) > limit {
+		resp.Diagnostics.AddAttributeError(path.Root("max_endpoints"), "Too many webhook endpoints selected",
+			fmt.Sprintf("retivo_webhook_endpoints selected %d endpoints, more than max_endpoints (%d). Every "+
+				"selected endpoint is held in memory by the provider and by Terraform, so their number is "+
+				"bounded. Narrow the selection with active, subscribed_event or url_contains, or set "+
+				"max_endpoints to at least %d if this machine has the memory to spare (some 8 KiB per endpoint).",
+				len(selected), limit, len(selected)))
+		return
+	}
+	state, diags := endpointsState(ctx, req.Config.Raw, selected)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.State.Raw = state
+}
+
+// maxEndpoints is max_endpoints, or its default when it is left out.
+func (m webhookEndpointsModel) maxEndpoints() int64 {
+	if m.MaxEndpoints.IsNull() || m.MaxEndpoints.IsUnknown() {
+		return defaultMaxEndpoints
+	}
+	return m.MaxEndpoints.ValueInt64()
 }
 
 // endpointsState is the data source's state: its configuration with ids and

@@ -31,12 +31,17 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
 	"github.com/retivo/terraform-provider-retivo/internal/tfcli"
 )
+
+// clockTicks is USER_HZ, the unit of CPU times in /proc/<pid>/stat: 100 on
+// every Linux architecture Go supports.
+const clockTicks = 100
 
 const (
 	benchKey     = "rt_test_bench_0123456789abcdef"
@@ -46,7 +51,7 @@ const (
 )
 
 func main() {
-	sizes := flag.String("n", "10,100,500", "comma-separated numbers of resources")
+	sizes := flag.String("n", "10,100,500", "comma-separated numbers of resources (empty: skip)")
 	latency := flag.Duration("latency", 0, "latency the local server adds to every API call")
 	runs := flag.Int("runs", 7, "interleaved runs per figure; the median is reported")
 	account := flag.Int("account", 20_000, "size of the large account for the refresh of -managed endpoints (0: skip)")
@@ -120,6 +125,7 @@ func newBench(ctx context.Context, latency time.Duration) (*bench, error) {
 // measurement is one command's figures.
 type measurement struct {
 	wall    time.Duration
+	cpu     time.Duration // the plugin process's CPU time (user and system)
 	calls   map[string]int64
 	peakKiB int64
 	output  string
@@ -142,11 +148,13 @@ var commandOrder = []string{"apply", "plan", "destroy"}
 func (b *bench) run(sizes []int, runs, account, managed int, dataSourceSizes []int) error {
 	start := time.Now()
 	var sections []string
-	table, err := b.compare(sizes, runs)
-	if err != nil {
-		return err
+	if len(sizes) > 0 {
+		table, err := b.compare(sizes, runs)
+		if err != nil {
+			return err
+		}
+		sections = append(sections, table)
 	}
-	sections = append(sections, table)
 	if account > 0 && managed > 0 {
 		table, err := b.largeAccount(runs, managed, account)
 		if err != nil {
@@ -174,8 +182,8 @@ func (b *bench) run(sizes []int, runs, account, managed int, dataSourceSizes []i
 // framework floor and terraform_data, one full cycle of each per run.
 func (b *bench) compare(sizes []int, runs int) (string, error) {
 	var out strings.Builder
-	fmt.Fprintln(&out, "|   N | command | provider (spread) | framework floor (spread) | terraform_data (spread) | ÷ floor (spread) | ÷ terraform_data | list | create | update | delete | provider peak RSS |")
-	fmt.Fprintln(&out, "|----:|---------|------------------:|-------------------------:|------------------------:|-----------------:|-----------------:|-----:|-------:|-------:|-------:|------------------:|")
+	fmt.Fprintln(&out, "|   N | command | provider (spread) | framework floor (spread) | terraform_data (spread) | ÷ floor (spread) | ÷ terraform_data | provider CPU | floor CPU | list | create | update | delete | provider peak RSS |")
+	fmt.Fprintln(&out, "|----:|---------|------------------:|-------------------------:|------------------------:|-----------------:|-----------------:|-------------:|----------:|-----:|-------:|-------:|-------:|------------------:|")
 	for _, n := range sizes {
 		var subjects []subject
 		for _, s := range []struct{ name, config, process string }{
@@ -208,9 +216,9 @@ func (b *bench) compare(sizes []int, runs int) (string, error) {
 		for _, command := range commandOrder {
 			ours, floor, data := results["provider"][command], results["floor"][command], results["terraform_data"][command]
 			calls := ours[len(ours)/2].calls
-			fmt.Fprintf(&out, "| %3d | %-7s | %s | %s | %s | %s | %s | %4d | %6d | %6d | %6d | %13.1f MiB |\n",
+			fmt.Fprintf(&out, "| %3d | %-7s | %s | %s | %s | %s | %s | %11.2fs | %8.2fs | %4d | %6d | %6d | %6d | %13.1f MiB |\n",
 				n, command, timeSpread(ours), timeSpread(floor), timeSpread(data),
-				ratioSpread(ours, floor), ratioSpread(ours, data),
+				ratioSpread(ours, floor), ratioSpread(ours, data), medianCPU(ours), medianCPU(floor),
 				calls[localserver.RouteList], calls[localserver.RouteCreate], calls[localserver.RouteUpdate],
 				calls[localserver.RouteDelete], peakMiB(ours))
 		}
@@ -251,14 +259,14 @@ func (b *bench) largeAccount(runs, managed, account int) (string, error) {
 	}
 	var out strings.Builder
 	fmt.Fprintf(&out, "Refresh (terraform plan) of %d managed endpoints:\n\n", managed)
-	fmt.Fprintln(&out, "| account | plan (spread) | ÷ account of managed only (spread) | list | provider peak RSS |")
-	fmt.Fprintln(&out, "|--------:|--------------:|-----------------------------------:|-----:|------------------:|")
+	fmt.Fprintln(&out, "| account | plan (spread) | ÷ account of managed only (spread) | provider CPU | list | provider peak RSS |")
+	fmt.Fprintln(&out, "|--------:|--------------:|-----------------------------------:|-------------:|-----:|------------------:|")
 	for _, row := range []struct {
 		size int
 		ms   []measurement
 	}{{managed, small}, {account, large}} {
-		fmt.Fprintf(&out, "| %7d | %s | %s | %4d | %13.1f MiB |\n", row.size, timeSpread(row.ms), ratioSpread(row.ms, small),
-			row.ms[len(row.ms)/2].calls[localserver.RouteList], peakMiB(row.ms))
+		fmt.Fprintf(&out, "| %7d | %s | %s | %11.2fs | %4d | %13.1f MiB |\n", row.size, timeSpread(row.ms), ratioSpread(row.ms, small),
+			medianCPU(row.ms), row.ms[len(row.ms)/2].calls[localserver.RouteList], peakMiB(row.ms))
 	}
 	return out.String(), nil
 }
@@ -292,15 +300,15 @@ func (b *bench) dataSource(runs int, sizes []int) (string, error) {
 	var out strings.Builder
 	fmt.Fprintln(&out, "Data source retivo_webhook_endpoints, terraform plan end to end:")
 	fmt.Fprintln(&out)
-	fmt.Fprintln(&out, "| endpoints | plan (spread) | ÷ previous size (spread) | list | provider peak RSS |")
-	fmt.Fprintln(&out, "|----------:|--------------:|-------------------------:|-----:|------------------:|")
+	fmt.Fprintln(&out, "| endpoints | plan (spread) | ÷ previous size (spread) | provider CPU | list | provider peak RSS |")
+	fmt.Fprintln(&out, "|----------:|--------------:|-------------------------:|-------------:|-----:|------------------:|")
 	for i, n := range sizes {
 		previous := "                       –"
 		if i > 0 {
 			previous = ratioSpread(results[n], results[sizes[i-1]])
 		}
-		fmt.Fprintf(&out, "| %9d | %s | %24s | %4d | %13.1f MiB |\n", n, timeSpread(results[n]), previous,
-			results[n][len(results[n])/2].calls[localserver.RouteList], peakMiB(results[n]))
+		fmt.Fprintf(&out, "| %9d | %s | %24s | %11.2fs | %4d | %13.1f MiB |\n", n, timeSpread(results[n]), previous,
+			medianCPU(results[n]), results[n][len(results[n])/2].calls[localserver.RouteList], peakMiB(results[n]))
 	}
 	return out.String(), nil
 }
@@ -334,6 +342,7 @@ func (b *bench) measure(s subject, args []string) (measurement, error) {
 	cmd.Env = b.env
 	var output strings.Builder
 	cmd.Stdout, cmd.Stderr = &output, &output
+	lastCPUTicks.Store(0)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return measurement{}, err
@@ -345,6 +354,7 @@ func (b *bench) measure(s subject, args []string) (measurement, error) {
 	wall := time.Since(start)
 	close(done)
 	m := measurement{wall: wall, peakKiB: <-peak, calls: b.server.Stats(), output: output.String()}
+	m.cpu = time.Duration(lastCPUTicks.Load()) * time.Second / clockTicks
 	var exit *exec.ExitError
 	if slices.Contains(args, "-detailed-exitcode") && errors.As(err, &exit) && exit.ExitCode() == 2 {
 		return m, fmt.Errorf("the plan after apply has changes\n%s", output.String())
@@ -368,6 +378,9 @@ func watchPeakMemory(parent int, process string, done <-chan struct{}) int64 {
 	for {
 		for _, pid := range childrenNamed(parent, process) {
 			peak = max(peak, readStatusKiB(pid, "VmHWM:"))
+			if ticks := readCPUTicks(pid); ticks > 0 {
+				lastCPUTicks.Store(ticks)
+			}
 		}
 		select {
 		case <-done:
@@ -404,6 +417,29 @@ func childrenNamed(parent int, name string) []int {
 		}
 	}
 	return out
+}
+
+// lastCPUTicks is the CPU time (user and system, in clock ticks) the
+// watched plugin process had used when last seen.
+var lastCPUTicks atomic.Int64
+
+func readCPUTicks(pid int) int64 {
+	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0
+	}
+	closing := strings.LastIndexByte(string(stat), ')')
+	if closing < 0 {
+		return 0
+	}
+	// After the comm: state is field 3; utime and stime are fields 14 and 15.
+	fields := strings.Fields(string(stat[closing+1:]))
+	if len(fields) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	return utime + stime
 }
 
 func readStatusKiB(pid int, key string) int64 {
@@ -497,6 +533,13 @@ func spread(values []float64, unit string) string {
 	sorted := slices.Clone(values)
 	slices.Sort(sorted)
 	return fmt.Sprintf("%.2f%s (%.2f–%.2f)", sorted[len(sorted)/2], unit, sorted[0], sorted[len(sorted)-1])
+}
+
+// medianCPU is the median CPU time of the plugin process, in seconds.
+func medianCPU(ms []measurement) float64 {
+	cpus := collect(ms, func(m measurement) float64 { return m.cpu.Seconds() })
+	slices.Sort(cpus)
+	return cpus[len(cpus)/2]
 }
 
 func peakMiB(ms []measurement) float64 {
