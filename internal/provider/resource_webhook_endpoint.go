@@ -228,6 +228,9 @@ func (r *webhookEndpointResource) Create(ctx context.Context, req resource.Creat
 }
 
 func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.readUnchanged(ctx, req, resp) {
+		return
+	}
 	var state webhookEndpointResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
