@@ -1,9 +1,13 @@
 package provider_test
 
 import (
+	"context"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -110,4 +114,82 @@ output "event_count" {
 			},
 		},
 	})
+}
+
+// TestWebhookEndpointsDataSource_maxEndpoints bounds the number of
+// endpoints the data source holds: a selection over max_endpoints (or its
+// default) is an error that names the count, the limit and the fixes.
+func TestWebhookEndpointsDataSource_maxEndpoints(t *testing.T) {
+	baseURL := filledServer(t, 4)
+	tests := map[string]struct {
+		maxEndpoints any // nil leaves max_endpoints out
+		filter       string
+		wantError    string
+	}{
+		"default limit":            {},
+		"limit equal to the count": {maxEndpoints: 4},
+		"limit under the count":    {maxEndpoints: 3, wantError: "selected 4 endpoints, more than max_endpoints (3)"},
+		"filter under the limit":   {maxEndpoints: 1, filter: "hooks/2"},
+		"filter over the limit":    {maxEndpoints: 1, filter: "hooks/", wantError: "set max_endpoints to at least 4"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			resp := readEndpointsDataSource(t, baseURL, tc.maxEndpoints, tc.filter)
+			var errs []string
+			for _, d := range resp.Diagnostics {
+				if d.Severity == tfprotov6.DiagnosticSeverityError {
+					errs = append(errs, d.Summary+": "+d.Detail)
+				}
+			}
+			switch {
+			case tc.wantError == "" && len(errs) > 0:
+				t.Fatalf("unexpected errors: %v", errs)
+			case tc.wantError != "" && (len(errs) != 1 || !strings.Contains(errs[0], tc.wantError) ||
+				!strings.HasPrefix(errs[0], "Too many webhook endpoints selected")):
+				t.Fatalf("errors %v, want one saying %q", errs, tc.wantError)
+			}
+		})
+	}
+}
+
+// TestWebhookEndpointsDataSource_hugeAccount reads an account of 180,000
+// endpoints: the provider must end in a clear error rather than read the
+// whole account and hold it as Terraform values until memory runs out.
+func TestWebhookEndpointsDataSource_hugeAccount(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fills a server with 180,000 endpoints")
+	}
+	resp := readEndpointsDataSource(t, filledServer(t, 180_000), nil, "")
+	if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityError {
+		t.Fatalf("diagnostics %v, want one error", resp.Diagnostics)
+	}
+	d := resp.Diagnostics[0]
+	if d.Summary != "Retivo's answer is too large" || !strings.Contains(d.Detail, "at most 16 MiB") ||
+		!strings.Contains(d.Detail, "delete the endpoints nobody uses") {
+		t.Fatalf("unclear error: %s: %s", d.Summary, d.Detail)
+	}
+}
+
+// readEndpointsDataSource reads retivo_webhook_endpoints through the
+// protocol with max_endpoints (nil: left out) and url_contains ("": left out).
+func readEndpointsDataSource(t *testing.T, baseURL string, maxEndpoints any, urlContains string) *tfprotov6.ReadDataSourceResponse {
+	t.Helper()
+	ctx := context.Background()
+	server, schema := configuredProvider(t, ctx, baseURL)
+	attrs := nullAttributes(schema.ValueType())
+	if maxEndpoints != nil {
+		attrs["max_endpoints"] = tftypes.NewValue(tftypes.Number, maxEndpoints)
+	}
+	if urlContains != "" {
+		attrs["url_contains"] = tftypes.NewValue(tftypes.String, urlContains)
+	}
+	config, err := tfprotov6.NewDynamicValue(schema.ValueType(), tftypes.NewValue(schema.ValueType(), attrs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "retivo_webhook_endpoints", Config: &config})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
 }

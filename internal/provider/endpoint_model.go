@@ -2,10 +2,12 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
@@ -102,9 +104,25 @@ func eventNames(ctx context.Context, set types.Set) ([]string, diag.Diagnostics)
 	return names, diags
 }
 
-// objectValue turns m into an object value of endpointAttrTypes.
-func (m endpointModel) objectValue(ctx context.Context) (types.Object, diag.Diagnostics) {
-	return types.ObjectValueFrom(ctx, endpointAttrTypes, m)
+// endpointObjectType is endpointAttrTypes as a Terraform object type.
+var endpointObjectType = types.ObjectType{AttrTypes: endpointAttrTypes}.TerraformType(context.Background())
+
+// terraformValue turns m into a Terraform object of endpointObjectType
+// without reflection, for the list data source's thousands of elements.
+func (m endpointModel) terraformValue(ctx context.Context) (tftypes.Value, error) {
+	fields := map[string]attr.Value{
+		"id": m.ID, "url": m.URL, "description": m.Description, "subscribed_events": m.SubscribedEvents,
+		"active": m.Active, "created_at": m.CreatedAt, "updated_at": m.UpdatedAt,
+	}
+	values := make(map[string]tftypes.Value, len(fields))
+	for name, v := range fields {
+		tv, err := v.ToTerraformValue(ctx)
+		if err != nil {
+			return tftypes.Value{}, fmt.Errorf("%s: %w", name, err)
+		}
+		values[name] = tv
+	}
+	return tftypes.NewValue(endpointObjectType, values), nil
 }
 
 func isKnown(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }

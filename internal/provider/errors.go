@@ -121,6 +121,13 @@ func describeAPIError(caller callerKind, action string, err error) (string, stri
 		}
 		return "Cancelled", detail
 	}
+	if errors.Is(err, retivo.ErrAnswerTooLarge) {
+		return "Retivo's answer is too large", fmt.Sprintf("Could not %s: %v\n\nThe provider reads at most "+
+			"%d MiB of any answer, so that the size of an account cannot exhaust memory. A list of webhook "+
+			"endpoints that large holds tens of thousands of endpoints (about 70,000 with short URLs and "+
+			"descriptions): delete the endpoints nobody uses through the Retivo API.", action, err,
+			retivo.DefaultMaxResponseBytes>>20)
+	}
 	if errors.Is(err, retivo.ErrPartialList) {
 		return "Retivo returned part of the list", fmt.Sprintf("Could not %s: %v\n\nThe provider stops rather "+
 			"than take the endpoints it was not shown for deleted, which would recreate them. Report this answer "+

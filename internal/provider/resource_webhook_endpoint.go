@@ -60,7 +60,14 @@ func (r *webhookEndpointResource) Metadata(_ context.Context, req resource.Metad
 }
 
 func (r *webhookEndpointResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+	resp.Schema = WebhookEndpointSchema(ctx)
+}
+
+// WebhookEndpointSchema is the retivo_webhook_endpoint resource's schema. It
+// is exported for the benchmark's framework-floor provider (a do-nothing
+// provider with this exact schema, internal/cmd/bench/floor).
+func WebhookEndpointSchema(ctx context.Context) schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "A Retivo outbound webhook endpoint: a URL that Retivo sends the subscribed events to, " +
 			"signed with the endpoint's secret. Every attribute updates in place.",
 		Attributes: map[string]schema.Attribute{
@@ -143,7 +150,13 @@ func endpointTimeoutsAttrTypes(ctx context.Context) map[string]attr.Type {
 }
 
 func (r *webhookEndpointResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
+	resp.IdentitySchema = WebhookEndpointIdentitySchema()
+}
+
+// WebhookEndpointIdentitySchema is the resource's identity schema, exported
+// like WebhookEndpointSchema for the benchmark's framework-floor provider.
+func WebhookEndpointIdentitySchema() identityschema.Schema {
+	return identityschema.Schema{
 		Attributes: map[string]identityschema.Attribute{
 			"id": identityschema.StringAttribute{
 				Description:       "The endpoint's id, such as we_0123456789abcdef01234567.",
@@ -226,6 +239,9 @@ func (r *webhookEndpointResource) Create(ctx context.Context, req resource.Creat
 }
 
 func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.readUnchanged(ctx, req, resp) {
+		return
+	}
 	state, ok := r.priorState(ctx, req.State, &resp.Diagnostics)
 	if !ok {
 		return

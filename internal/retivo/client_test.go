@@ -273,7 +273,7 @@ func TestClient_errorClasses(t *testing.T) {
 			fault:    &localserver.Fault{Status: 200, Body: `{"endpoints": [], "padding": "` + strings.Repeat("x", 100) + `"}`},
 			call:     list,
 			kind:     retivo.KindMalformedResponse,
-			contains: []string{"64-byte limit"},
+			contains: []string{"more than the client reads", "larger than the limit of 64 bytes"},
 		},
 	}
 	for name, tc := range tests {

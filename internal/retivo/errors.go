@@ -141,6 +141,8 @@ func (e *Error) text() string {
 	case e.StatusCode == 0 && e.Err != nil:
 		fmt.Fprintf(&b, ": %v", e.Err)
 		return b.String()
+	case e.StatusCode >= 200 && e.StatusCode < 300 && errors.Is(e.Err, ErrAnswerTooLarge):
+		fmt.Fprintf(&b, ": the server answered %s with more than the client reads", statusLine(e.StatusCode))
 	case e.StatusCode >= 200 && e.StatusCode < 300 && errors.Is(e.Err, ErrPartialList):
 		fmt.Fprintf(&b, ": the server answered %s with only part of the list", statusLine(e.StatusCode))
 	case e.StatusCode >= 200 && e.StatusCode < 300:

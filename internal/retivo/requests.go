@@ -21,6 +21,11 @@ const endpointsPath = "/webhooks/endpoints"
 // holds only part of the account's endpoints.
 var ErrPartialList = errors.New("the list answer is partial")
 
+// ErrAnswerTooLarge is the cause of the error for an answer longer than
+// Config.MaxResponseBytes: the client stops reading rather than let the
+// size of an account exhaust memory.
+var ErrAnswerTooLarge = errors.New("the answer is larger than the limit")
+
 // Listing is one list answer: the account's endpoints with a valid id, and
 // how many were left out because their id breaks the id rule (CheckID).
 type Listing struct {
@@ -327,7 +332,7 @@ func (c *Client) readBody(body io.Reader) ([]byte, error) {
 		return nil, fmt.Errorf("reading the answer: %w", err)
 	}
 	if int64(len(data)) > c.maxBytes {
-		return nil, fmt.Errorf("the answer is larger than the %d-byte limit", c.maxBytes)
+		return nil, fmt.Errorf("%w of %d bytes", ErrAnswerTooLarge, c.maxBytes)
 	}
 	return data, nil
 }

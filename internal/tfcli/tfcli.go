@@ -10,8 +10,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/go-hclog"
@@ -80,19 +82,28 @@ func ServeAt(ctx context.Context, address string, opts ...tf6server.ServeOpt) (s
 // user's own CLI config, logging and credentials stay out), plus the new CLI
 // config, CHECKPOINT_DISABLE and extra.
 func DevOverridesEnv(dir, providerDir string, extra ...string) ([]string, error) {
-	return DevOverridesEnvAt(dir, providerDir, ProviderAddress, extra...)
+	return DevOverridesEnvFor(dir, map[string]string{ProviderAddress: providerDir}, extra...)
+}
+
+// DevOverridesEnvFor is DevOverridesEnv for several providers: overrides
+// maps each provider address to the directory of its binary.
+func DevOverridesEnvFor(dir string, overrides map[string]string, extra ...string) ([]string, error) {
+	rc := filepath.Join(dir, "terraform.rc")
+	var lines strings.Builder
+	for _, address := range slices.Sorted(maps.Keys(overrides)) {
+		fmt.Fprintf(&lines, "    %q = %q\n", address, overrides[address])
+	}
+	config := fmt.Sprintf("provider_installation {\n  dev_overrides {\n%s  }\n  direct {}\n}\n", lines.String())
+	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
+		return nil, err
+	}
+	return privateEnv(rc, extra), nil
 }
 
 // DevOverridesEnvAt is DevOverridesEnv for the provider at another address
 // (see AddressOnHost).
 func DevOverridesEnvAt(dir, providerDir, address string, extra ...string) ([]string, error) {
-	rc := filepath.Join(dir, "terraform.rc")
-	config := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		address, providerDir)
-	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
-		return nil, err
-	}
-	return privateEnv(rc, extra), nil
+	return DevOverridesEnvFor(dir, map[string]string{address: providerDir}, extra...)
 }
 
 // ReattachEnv writes an empty CLI configuration into dir and returns the

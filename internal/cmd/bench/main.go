@@ -1,11 +1,20 @@
 // Command bench is `make bench`: it measures terraform apply, plan (refresh)
 // and destroy of N webhook endpoints through this provider against the local
-// Retivo server, next to the same commands for N terraform_data resources
-// (Terraform's own floor: no provider work at all), and prints one table.
+// Retivo server, interleaved run by run with the same commands for two
+// references, and prints the tables.
 //
-// Per command it reports the median wall time, the ratio to the floor, the
-// API calls by route (from the server's counters) and the provider process's
-// peak memory (VmHWM, read from /proc while it runs).
+//   - The framework floor (./floor): a do-nothing terraform-plugin-framework
+//     provider with this resource's exact schema, built in the same run. What
+//     the provider takes over it is the provider's own cost.
+//   - terraform_data: Terraform's own floor, with no plugin at all.
+//
+// Per command it reports the median wall time with its spread (fastest to
+// slowest run), the median of the per-run ratios (each run's figures come
+// from the same moment of the machine), the API calls by route (from the
+// server's counters) and the provider process's peak memory (VmHWM, read
+// from /proc while it runs). It then measures a refresh of 500 managed
+// endpoints in a large account against the same in a small one, and the
+// retivo_webhook_endpoints data source over accounts of growing size.
 package main
 
 import (
@@ -22,6 +31,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -29,167 +39,324 @@ import (
 	"github.com/retivo/terraform-provider-retivo/internal/tfcli"
 )
 
-const benchKey = "rt_test_bench_0123456789abcdef"
+// clockTicks is USER_HZ, the unit of CPU times in /proc/<pid>/stat: 100 on
+// every Linux architecture Go supports.
+const clockTicks = 100
+
+const (
+	benchKey     = "rt_test_bench_0123456789abcdef"
+	floorAddress = "registry.terraform.io/retivo/floor"
+	providerName = "terraform-provider-retivo"
+	floorName    = "terraform-provider-floor"
+)
 
 func main() {
-	sizes := flag.String("n", "10,100,500", "comma-separated numbers of resources")
-	latencies := flag.String("latency", "0ms,20ms", "comma-separated server latencies")
-	runs := flag.Int("runs", 3, "runs per figure; the median is reported")
+	sizes := flag.String("n", "10,100,500", "comma-separated numbers of resources (empty: skip)")
+	latency := flag.Duration("latency", 0, "latency the local server adds to every API call")
+	runs := flag.Int("runs", 7, "interleaved runs per figure; the median is reported")
+	account := flag.Int("account", 20_000, "size of the large account for the refresh of -managed endpoints (0: skip)")
+	managed := flag.Int("managed", 500, "managed endpoints refreshed in the small and the large account")
+	dataSource := flag.String("data-source", "5000,10000,20000", "comma-separated account sizes read by retivo_webhook_endpoints (empty: skip)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, parseInts(*sizes), parseDurations(*latencies), *runs); err != nil {
+	b, err := newBench(ctx, *latency)
+	if err == nil {
+		defer b.close()
+		err = b.run(parseInts(*sizes), *runs, *account, *managed, parseInts(*dataSource))
+	}
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-// measurement is one command's figures.
-type measurement struct {
-	wall     time.Duration
-	calls    map[string]int64
-	peakKiB  int64
-	floor    time.Duration
-	hasFloor bool
+// bench is one benchmark run's world: the builds, the local server and the
+// Terraform environment that installs both providers from the builds.
+type bench struct {
+	ctx     context.Context
+	work    string
+	server  *localserver.Server
+	env     []string
+	latency time.Duration
+	close   func()
 }
 
-func run(ctx context.Context, sizes []int, latencies []time.Duration, runs int) error {
+func newBench(ctx context.Context, latency time.Duration) (*bench, error) {
 	work, err := os.MkdirTemp("", "retivo-bench-")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer os.RemoveAll(work)
-
-	fmt.Fprintln(os.Stderr, "building the provider…")
-	bin := filepath.Join(work, "bin")
-	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(bin, "terraform-provider-retivo"), ".")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("go build: %w", err)
+	b := &bench{ctx: ctx, work: work, latency: latency, close: func() { _ = os.RemoveAll(work) }}
+	fmt.Fprintln(os.Stderr, "building the provider and the framework floor…")
+	bin, floorBin := filepath.Join(work, "bin"), filepath.Join(work, "floor")
+	for _, build := range [][]string{
+		{"-o", filepath.Join(bin, providerName), "."},
+		{"-o", filepath.Join(floorBin, floorName), "./internal/cmd/bench/floor"},
+	} {
+		cmd := exec.CommandContext(ctx, "go", append([]string{"build"}, build...)...)
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			b.close()
+			return nil, fmt.Errorf("go build %s: %w", build[len(build)-1], err)
+		}
 	}
 
-	server := localserver.New(localserver.Options{APIKeys: []string{benchKey}})
+	b.server = localserver.New(localserver.Options{APIKeys: []string{benchKey}, Latency: latency})
 	listener, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return err
+		b.close()
+		return nil, err
 	}
-	httpServer := &http.Server{Handler: server, ReadHeaderTimeout: 10 * time.Second}
+	httpServer := &http.Server{Handler: b.server, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = httpServer.Serve(listener) }()
-	defer httpServer.Close()
-	baseURL := "http://" + listener.Addr().String() + server.PathPrefix()
-
-	env, err := terraformEnv(work, bin, baseURL)
+	b.close = func() { _ = httpServer.Close(); _ = os.RemoveAll(work) }
+	baseURL := "http://" + listener.Addr().String() + b.server.PathPrefix()
+	b.env, err = tfcli.DevOverridesEnvFor(work, map[string]string{tfcli.ProviderAddress: bin, floorAddress: floorBin},
+		"TF_IN_AUTOMATION=1", "RETIVO_API_KEY="+benchKey, "RETIVO_BASE_URL="+baseURL)
 	if err != nil {
-		return err
+		b.close()
+		return nil, err
 	}
+	return b, nil
+}
 
-	type row struct {
-		n       int
-		latency time.Duration
-		command string
-		m       measurement
-	}
-	var rows []row
-	for _, n := range sizes {
-		floorDir, err := writeConfig(work, fmt.Sprintf("floor-%d", n), floorConfig(n))
+// measurement is one command's figures.
+type measurement struct {
+	wall    time.Duration
+	cpu     time.Duration // the plugin process's CPU time (user and system)
+	calls   map[string]int64
+	peakKiB int64
+	output  string
+}
+
+// subject is one thing measured: a configuration directory and the plugin
+// process whose memory counts (none for terraform_data).
+type subject struct {
+	name, dir, process string
+}
+
+var commands = map[string][]string{
+	"apply":   {"apply", "-auto-approve", "-input=false", "-no-color"},
+	"plan":    {"plan", "-input=false", "-no-color", "-detailed-exitcode"},
+	"destroy": {"destroy", "-auto-approve", "-input=false", "-no-color"},
+}
+
+var commandOrder = []string{"apply", "plan", "destroy"}
+
+func (b *bench) run(sizes []int, runs, account, managed int, dataSourceSizes []int) error {
+	start := time.Now()
+	var sections []string
+	if len(sizes) > 0 {
+		table, err := b.compare(sizes, runs)
 		if err != nil {
 			return err
 		}
-		floor := map[string]time.Duration{}
-		for _, command := range []string{"apply", "plan", "destroy"} {
-			floor[command] = 0
-		}
-		fmt.Fprintf(os.Stderr, "N=%d: terraform_data floor…\n", n)
-		floorRuns, err := cycle(ctx, floorDir, env, runs, nil, "")
+		sections = append(sections, table)
+	}
+	if account > 0 && managed > 0 {
+		table, err := b.largeAccount(runs, managed, account)
 		if err != nil {
 			return err
 		}
-		for command, ms := range floorRuns {
-			floor[command] = median(ms, func(m measurement) time.Duration { return m.wall })
-		}
-		for _, latency := range latencies {
-			server.SetLatency(latency)
-			dir, err := writeConfig(work, fmt.Sprintf("retivo-%d-%s", n, latency), providerConfig(n))
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(os.Stderr, "N=%d latency=%s: provider…\n", n, latency)
-			results, err := cycle(ctx, dir, env, runs, server, "terraform-provider-retivo")
-			if err != nil {
-				return err
-			}
-			for _, command := range []string{"apply", "plan", "destroy"} {
-				ms := results[command]
-				m := ms[len(ms)/2]
-				m.wall = median(ms, func(m measurement) time.Duration { return m.wall })
-				m.peakKiB = slices.Max(collect(ms, func(m measurement) int64 { return m.peakKiB }))
-				m.floor, m.hasFloor = floor[command], true
-				rows = append(rows, row{n, latency, command, m})
-			}
-		}
+		sections = append(sections, table)
 	}
-	server.SetLatency(0)
-
-	fmt.Printf("\nterraform-provider-retivo benchmark: median of %d runs, parallelism 10, %s\n\n", runs, time.Now().UTC().Format("2006-01-02"))
-	fmt.Println("|   N | latency | command | provider | terraform_data floor | ratio | list | create | update | delete | provider peak RSS |")
-	fmt.Println("|----:|--------:|---------|---------:|---------------------:|------:|-----:|-------:|-------:|-------:|------------------:|")
-	for _, r := range rows {
-		fmt.Printf("| %3d | %7s | %-7s | %7.2fs | %19.2fs | %4.2f× | %4d | %6d | %6d | %6d | %13.1f MiB |\n",
-			r.n, r.latency, r.command, r.m.wall.Seconds(), r.m.floor.Seconds(), ratio(r.m.wall, r.m.floor),
-			r.m.calls[localserver.RouteList], r.m.calls[localserver.RouteCreate], r.m.calls[localserver.RouteUpdate],
-			r.m.calls[localserver.RouteDelete], float64(r.m.peakKiB)/1024)
+	if len(dataSourceSizes) > 0 {
+		table, err := b.dataSource(runs, dataSourceSizes)
+		if err != nil {
+			return err
+		}
+		sections = append(sections, table)
+	}
+	fmt.Printf("\nterraform-provider-retivo benchmark, %s: %d interleaved runs per figure, parallelism 10, "+
+		"server latency %s, %s in all\n", time.Now().UTC().Format("2006-01-02"), runs, b.latency, time.Since(start).Round(time.Second))
+	for _, s := range sections {
+		fmt.Println()
+		fmt.Print(s)
 	}
 	return nil
 }
 
-// cycle runs apply, plan and destroy `runs` times in dir and returns the
-// measurements per command. With a server it records API calls per command,
-// and with a process name it records that process's peak memory.
-func cycle(ctx context.Context, dir string, env []string, runs int, server *localserver.Server, process string) (map[string][]measurement, error) {
-	out := map[string][]measurement{}
-	commands := map[string][]string{
-		"apply":   {"apply", "-auto-approve", "-input=false", "-no-color"},
-		"plan":    {"plan", "-input=false", "-no-color", "-detailed-exitcode"},
-		"destroy": {"destroy", "-auto-approve", "-input=false", "-no-color"},
-	}
-	for range runs {
-		for _, name := range []string{"apply", "plan", "destroy"} {
-			if server != nil {
-				server.ResetStats()
-			}
-			m, err := measure(ctx, dir, env, commands[name], process)
+// compare runs apply, plan and destroy of n resources for the provider, the
+// framework floor and terraform_data, one full cycle of each per run.
+func (b *bench) compare(sizes []int, runs int) (string, error) {
+	var out strings.Builder
+	fmt.Fprintln(&out, "|   N | command | provider (spread) | framework floor (spread) | terraform_data (spread) | ÷ floor (spread) | ÷ terraform_data | provider CPU | floor CPU | list | create | update | delete | provider peak RSS |")
+	fmt.Fprintln(&out, "|----:|---------|------------------:|-------------------------:|------------------------:|-----------------:|-----------------:|-------------:|----------:|-----:|-------:|-------:|-------:|------------------:|")
+	for _, n := range sizes {
+		var subjects []subject
+		for _, s := range []struct{ name, config, process string }{
+			{"provider", providerConfig(n, tfcli.ProviderAddress), providerName},
+			{"floor", providerConfig(n, floorAddress), floorName},
+			{"terraform_data", terraformDataConfig(n), ""},
+		} {
+			dir, err := writeConfig(b.work, fmt.Sprintf("%s-%d", s.name, n), s.config)
 			if err != nil {
-				return nil, fmt.Errorf("terraform %s in %s: %w", name, filepath.Base(dir), err)
+				return "", err
 			}
-			if server != nil {
-				m.calls = server.Stats()
+			subjects = append(subjects, subject{s.name, dir, s.process})
+		}
+		results := map[string]map[string][]measurement{} // subject → command → runs
+		for i := range runs {
+			fmt.Fprintf(os.Stderr, "N=%d: run %d of %d…\n", n, i+1, runs)
+			for _, s := range subjects {
+				if results[s.name] == nil {
+					results[s.name] = map[string][]measurement{}
+				}
+				for _, command := range commandOrder {
+					m, err := b.measure(s, commands[command])
+					if err != nil {
+						return "", fmt.Errorf("terraform %s of %s at N=%d: %w", command, s.name, n, err)
+					}
+					results[s.name][command] = append(results[s.name][command], m)
+				}
 			}
-			out[name] = append(out[name], m)
+		}
+		for _, command := range commandOrder {
+			ours, floor, data := results["provider"][command], results["floor"][command], results["terraform_data"][command]
+			calls := ours[len(ours)/2].calls
+			fmt.Fprintf(&out, "| %3d | %-7s | %s | %s | %s | %s | %s | %11.2fs | %8.2fs | %4d | %6d | %6d | %6d | %13.1f MiB |\n",
+				n, command, timeSpread(ours), timeSpread(floor), timeSpread(data),
+				ratioSpread(ours, floor), ratioSpread(ours, data), medianCPU(ours), medianCPU(floor),
+				calls[localserver.RouteList], calls[localserver.RouteCreate], calls[localserver.RouteUpdate],
+				calls[localserver.RouteDelete], peakMiB(ours))
 		}
 	}
-	return out, nil
+	return out.String(), nil
 }
 
-func measure(ctx context.Context, dir string, env []string, args []string, process string) (measurement, error) {
-	cmd := exec.CommandContext(ctx, "terraform", args...)
-	cmd.Dir = dir
-	cmd.Env = env
+// largeAccount applies managed endpoints once, then plans (refreshes) them
+// in an account holding only them and in one filled up to account
+// endpoints, alternating, and destroys them.
+func (b *bench) largeAccount(runs, managed, account int) (string, error) {
+	dir, err := writeConfig(b.work, fmt.Sprintf("account-%d", managed), providerConfig(managed, tfcli.ProviderAddress))
+	if err != nil {
+		return "", err
+	}
+	s := subject{"provider", dir, providerName}
+	if _, err := b.measure(s, commands["apply"]); err != nil {
+		return "", fmt.Errorf("terraform apply of %d endpoints: %w", managed, err)
+	}
+	var small, large []measurement
+	for i := range runs {
+		fmt.Fprintf(os.Stderr, "refresh of %d in an account of %d: run %d of %d…\n", managed, account, i+1, runs)
+		m, err := b.measure(s, commands["plan"])
+		if err != nil {
+			return "", fmt.Errorf("terraform plan in an account of %d: %w", managed, err)
+		}
+		small = append(small, m)
+		others := b.fill(account - managed)
+		m, err = b.measure(s, commands["plan"])
+		b.remove(others)
+		if err != nil {
+			return "", fmt.Errorf("terraform plan in an account of %d: %w", account, err)
+		}
+		large = append(large, m)
+	}
+	if _, err := b.measure(s, commands["destroy"]); err != nil {
+		return "", fmt.Errorf("terraform destroy of %d endpoints: %w", managed, err)
+	}
+	var out strings.Builder
+	fmt.Fprintf(&out, "Refresh (terraform plan) of %d managed endpoints:\n\n", managed)
+	fmt.Fprintln(&out, "| account | plan (spread) | ÷ account of managed only (spread) | provider CPU | list | provider peak RSS |")
+	fmt.Fprintln(&out, "|--------:|--------------:|-----------------------------------:|-------------:|-----:|------------------:|")
+	for _, row := range []struct {
+		size int
+		ms   []measurement
+	}{{managed, small}, {account, large}} {
+		fmt.Fprintf(&out, "| %7d | %s | %s | %11.2fs | %4d | %13.1f MiB |\n", row.size, timeSpread(row.ms), ratioSpread(row.ms, small),
+			medianCPU(row.ms), row.ms[len(row.ms)/2].calls[localserver.RouteList], peakMiB(row.ms))
+	}
+	return out.String(), nil
+}
+
+// dataSource plans a configuration that reads retivo_webhook_endpoints in
+// accounts of each size, the sizes interleaved run by run, and checks that
+// the plan saw every endpoint.
+func (b *bench) dataSource(runs int, sizes []int) (string, error) {
+	dir, err := writeConfig(b.work, "data-source", dataSourceConfig())
+	if err != nil {
+		return "", err
+	}
+	s := subject{"provider", dir, providerName}
+	plan := []string{"plan", "-input=false", "-no-color"}
+	results := map[int][]measurement{}
+	for i := range runs {
+		for _, n := range sizes {
+			fmt.Fprintf(os.Stderr, "retivo_webhook_endpoints over %d endpoints: run %d of %d…\n", n, i+1, runs)
+			ids := b.fill(n)
+			m, err := b.measure(s, plan)
+			b.remove(ids)
+			if err != nil {
+				return "", fmt.Errorf("terraform plan of retivo_webhook_endpoints over %d endpoints: %w", n, err)
+			}
+			if want := fmt.Sprintf("count = %d", n); !strings.Contains(m.output, want) {
+				return "", fmt.Errorf("the plan of retivo_webhook_endpoints over %d endpoints does not show %q:\n%s", n, want, m.output)
+			}
+			results[n] = append(results[n], m)
+		}
+	}
+	var out strings.Builder
+	fmt.Fprintln(&out, "Data source retivo_webhook_endpoints, terraform plan end to end:")
+	fmt.Fprintln(&out)
+	fmt.Fprintln(&out, "| endpoints | plan (spread) | ÷ previous size (spread) | provider CPU | list | provider peak RSS |")
+	fmt.Fprintln(&out, "|----------:|--------------:|-------------------------:|-------------:|-----:|------------------:|")
+	for i, n := range sizes {
+		previous := "                       –"
+		if i > 0 {
+			previous = ratioSpread(results[n], results[sizes[i-1]])
+		}
+		fmt.Fprintf(&out, "| %9d | %s | %24s | %11.2fs | %4d | %13.1f MiB |\n", n, timeSpread(results[n]), previous,
+			medianCPU(results[n]), results[n][len(results[n])/2].calls[localserver.RouteList], peakMiB(results[n]))
+	}
+	return out.String(), nil
+}
+
+// fill adds n endpoints nobody manages and returns their ids.
+func (b *bench) fill(n int) []string {
+	ids := make([]string, 0, n)
+	for i := range n {
+		e := b.server.InsertEndpoint(localserver.Endpoint{
+			URL:              fmt.Sprintf("https://example.com/others/%d", i),
+			SubscribedEvents: []string{"order.created", "order.paid"},
+			Active:           true,
+		})
+		ids = append(ids, e.ID)
+	}
+	return ids
+}
+
+func (b *bench) remove(ids []string) {
+	for _, id := range ids {
+		b.server.RemoveEndpoint(id)
+	}
+}
+
+// measure runs terraform with args in s.dir and records its wall time, the
+// API calls it caused and the peak memory of s's plugin process.
+func (b *bench) measure(s subject, args []string) (measurement, error) {
+	b.server.ResetStats()
+	cmd := exec.CommandContext(b.ctx, "terraform", args...)
+	cmd.Dir = s.dir
+	cmd.Env = b.env
 	var output strings.Builder
 	cmd.Stdout, cmd.Stderr = &output, &output
+	lastCPUTicks.Store(0)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return measurement{}, err
 	}
 	done := make(chan struct{})
 	peak := make(chan int64, 1)
-	go func() { peak <- watchPeakMemory(cmd.Process.Pid, process, done) }()
+	go func() { peak <- watchPeakMemory(cmd.Process.Pid, s.process, done) }()
 	err := cmd.Wait()
 	wall := time.Since(start)
 	close(done)
-	m := measurement{wall: wall, peakKiB: <-peak}
+	m := measurement{wall: wall, peakKiB: <-peak, calls: b.server.Stats(), output: output.String()}
+	m.cpu = time.Duration(lastCPUTicks.Load()) * time.Second / clockTicks
 	var exit *exec.ExitError
-	if args[0] == "plan" && errors.As(err, &exit) && exit.ExitCode() == 2 {
+	if slices.Contains(args, "-detailed-exitcode") && errors.As(err, &exit) && exit.ExitCode() == 2 {
 		return m, fmt.Errorf("the plan after apply has changes\n%s", output.String())
 	}
 	if err != nil {
@@ -211,6 +378,9 @@ func watchPeakMemory(parent int, process string, done <-chan struct{}) int64 {
 	for {
 		for _, pid := range childrenNamed(parent, process) {
 			peak = max(peak, readStatusKiB(pid, "VmHWM:"))
+			if ticks := readCPUTicks(pid); ticks > 0 {
+				lastCPUTicks.Store(ticks)
+			}
 		}
 		select {
 		case <-done:
@@ -249,6 +419,29 @@ func childrenNamed(parent int, name string) []int {
 	return out
 }
 
+// lastCPUTicks is the CPU time (user and system, in clock ticks) the
+// watched plugin process had used when last seen.
+var lastCPUTicks atomic.Int64
+
+func readCPUTicks(pid int) int64 {
+	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0
+	}
+	closing := strings.LastIndexByte(string(stat), ')')
+	if closing < 0 {
+		return 0
+	}
+	// After the comm: state is field 3; utime and stime are fields 14 and 15.
+	fields := strings.Fields(string(stat[closing+1:]))
+	if len(fields) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	return utime + stime
+}
+
 func readStatusKiB(pid int, key string) int64 {
 	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
 	if err != nil {
@@ -266,10 +459,6 @@ func readStatusKiB(pid int, key string) int64 {
 	return 0
 }
 
-func terraformEnv(work, bin, baseURL string) ([]string, error) {
-	return tfcli.DevOverridesEnv(work, bin, "TF_IN_AUTOMATION=1", "RETIVO_API_KEY="+benchKey, "RETIVO_BASE_URL="+baseURL)
-}
-
 func writeConfig(work, name, config string) (string, error) {
 	dir := filepath.Join(work, name)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -278,10 +467,13 @@ func writeConfig(work, name, config string) (string, error) {
 	return dir, os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600)
 }
 
-func providerConfig(n int) string {
+// providerConfig is n endpoints of the provider at address, under the local
+// name retivo, so the framework floor gets the same resource blocks.
+func providerConfig(n int, address string) string {
+	source := strings.TrimPrefix(address, "registry.terraform.io/")
 	return fmt.Sprintf(`terraform {
   required_providers {
-    retivo = { source = "retivo/retivo" }
+    retivo = { source = %q }
   }
 }
 
@@ -290,10 +482,10 @@ resource "retivo_webhook_endpoint" "e" {
   url               = "https://example.com/hooks/${count.index}"
   subscribed_events = ["order.created", "order.paid"]
 }
-`, n)
+`, source, n)
 }
 
-func floorConfig(n int) string {
+func terraformDataConfig(n int) string {
 	return fmt.Sprintf(`resource "terraform_data" "e" {
   count = %d
   input = "https://example.com/hooks/${count.index}"
@@ -301,10 +493,57 @@ func floorConfig(n int) string {
 `, n)
 }
 
-func median(ms []measurement, f func(measurement) time.Duration) time.Duration {
-	values := collect(ms, f)
-	slices.Sort(values)
-	return values[len(values)/2]
+func dataSourceConfig() string {
+	return `terraform {
+  required_providers {
+    retivo = { source = "retivo/retivo" }
+  }
+}
+
+data "retivo_webhook_endpoints" "all" {}
+
+output "count" {
+  value = length(data.retivo_webhook_endpoints.all.endpoints)
+}
+`
+}
+
+// timeSpread is the median wall time and the fastest and slowest runs.
+func timeSpread(ms []measurement) string {
+	walls := collect(ms, func(m measurement) float64 { return m.wall.Seconds() })
+	return spread(walls, "s")
+}
+
+// ratioSpread is the median of the per-run ratios of a to b (run i of a
+// against run i of b, measured one after the other) and their range.
+func ratioSpread(a, b []measurement) string {
+	ratios := make([]float64, 0, len(a))
+	for i := range min(len(a), len(b)) {
+		if b[i].wall > 0 {
+			ratios = append(ratios, a[i].wall.Seconds()/b[i].wall.Seconds())
+		}
+	}
+	return spread(ratios, "×")
+}
+
+func spread(values []float64, unit string) string {
+	if len(values) == 0 {
+		return "–"
+	}
+	sorted := slices.Clone(values)
+	slices.Sort(sorted)
+	return fmt.Sprintf("%.2f%s (%.2f–%.2f)", sorted[len(sorted)/2], unit, sorted[0], sorted[len(sorted)-1])
+}
+
+// medianCPU is the median CPU time of the plugin process, in seconds.
+func medianCPU(ms []measurement) float64 {
+	cpus := collect(ms, func(m measurement) float64 { return m.cpu.Seconds() })
+	slices.Sort(cpus)
+	return cpus[len(cpus)/2]
+}
+
+func peakMiB(ms []measurement) float64 {
+	return float64(slices.Max(collect(ms, func(m measurement) int64 { return m.peakKiB }))) / 1024
 }
 
 func collect[T any](ms []measurement, f func(measurement) T) []T {
@@ -315,28 +554,11 @@ func collect[T any](ms []measurement, f func(measurement) T) []T {
 	return out
 }
 
-func ratio(a, b time.Duration) float64 {
-	if b <= 0 {
-		return 0
-	}
-	return a.Seconds() / b.Seconds()
-}
-
 func parseInts(s string) []int {
 	var out []int
 	for _, f := range strings.Split(s, ",") {
 		if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && n > 0 {
 			out = append(out, n)
-		}
-	}
-	return out
-}
-
-func parseDurations(s string) []time.Duration {
-	var out []time.Duration
-	for _, f := range strings.Split(s, ",") {
-		if d, err := time.ParseDuration(strings.TrimSpace(f)); err == nil && d >= 0 {
-			out = append(out, d)
 		}
 	}
 	return out
