@@ -84,7 +84,8 @@ func configuredProvider(tb testing.TB, ctx context.Context, baseURL string) (tfp
 
 func nullAttributes(typ tftypes.Type) map[string]tftypes.Value {
 	out := map[string]tftypes.Value{}
-	for name, attrType := range typ.(tftypes.Object).AttributeTypes {
+	object, _ := typ.(tftypes.Object) // schemas are objects
+	for name, attrType := range object.AttributeTypes {
 		out[name] = tftypes.NewValue(attrType, nil)
 	}
 	return out

@@ -102,12 +102,13 @@ func (*endpoint) Read(_ context.Context, req resource.ReadRequest, resp *resourc
 	if resp.Identity == nil || !resp.Identity.Raw.IsFullyNull() {
 		return
 	}
-	id, err := req.State.Raw.ApplyTerraform5AttributePathStep(tftypes.AttributeName("id"))
-	if err != nil {
-		resp.Diagnostics.AddError("floor: read", err.Error())
+	step, err := req.State.Raw.ApplyTerraform5AttributePathStep(tftypes.AttributeName("id"))
+	id, ok := step.(tftypes.Value)
+	if err != nil || !ok {
+		resp.Diagnostics.AddError("floor: read", fmt.Sprintf("no id in the state: %v", err))
 		return
 	}
-	resp.Identity.Raw = identity(id.(tftypes.Value))
+	resp.Identity.Raw = identity(id)
 }
 
 func identity(id tftypes.Value) tftypes.Value {
