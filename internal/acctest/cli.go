@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/go-version"
@@ -206,39 +204,22 @@ func (c *CLI) Start(args ...string) (cmd *exec.Cmd, out *bytes.Buffer, err error
 	return cmd, out, cmd.Start()
 }
 
-// providerBuild is the provider binary the dev_overrides CLIs run, built
-// once per test binary.
-var providerBuild struct {
-	once sync.Once
-	dir  string
-	err  error
-}
-
 // NewDevOverridesCLI is NewCLI with the provider built and run the way
 // Terraform runs an installed one: a dev_overrides CLI configuration, so the
 // CLI starts its own provider process for each command (and each walk of
 // one), which is what users see. NewCLI's in-process provider serves every
-// command from one process instead.
+// command from one process instead. The build is cached by Go's build cache.
 func NewDevOverridesCLI(t *testing.T, config string) *CLI {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 to run tests that drive the Terraform CLI")
 	}
-	providerBuild.once.Do(func() {
-		providerBuild.dir, providerBuild.err = os.MkdirTemp("", "retivo-provider-build-")
-		if providerBuild.err != nil {
-			return
-		}
-		_, self, _, _ := runtime.Caller(0)
-		root := filepath.Join(filepath.Dir(self), "..", "..")
-		cmd := exec.Command("go", "build", "-o", filepath.Join(providerBuild.dir, "terraform-provider-retivo"), ".")
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			providerBuild.err = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if providerBuild.err != nil {
-		t.Fatal(providerBuild.err)
+	providerDir := t.TempDir()
+	_, self, _, _ := runtime.Caller(0)
+	build := exec.Command("go", "build", "-o", filepath.Join(providerDir, "terraform-provider-retivo"), ".")
+	build.Dir = filepath.Join(filepath.Dir(self), "..", "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	dir := t.TempDir()
 	files := map[string]string{"main.tf": config}
@@ -250,7 +231,7 @@ func NewDevOverridesCLI(t *testing.T, config string) *CLI {
 			t.Fatal(err)
 		}
 	}
-	env, err := tfcli.DevOverridesEnvAt(dir, providerBuild.dir, ProviderAddress(), "TF_IN_AUTOMATION=1")
+	env, err := tfcli.DevOverridesEnvAt(dir, providerDir, ProviderAddress(), "TF_IN_AUTOMATION=1")
 	if err != nil {
 		t.Fatal(err)
 	}

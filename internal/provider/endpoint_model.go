@@ -61,7 +61,7 @@ func (m *endpointModel) merge(e retivo.Endpoint) {
 	if e.ID != "" {
 		m.ID = types.StringValue(e.ID)
 	}
-	if e.URL != "" && !(isKnown(m.URL) && retivo.SameURL(m.URL.ValueString(), e.URL)) {
+	if e.URL != "" && (!isKnown(m.URL) || !retivo.SameURL(m.URL.ValueString(), e.URL)) {
 		// A server may answer with an equivalent form of the URL it was
 		// given (see retivo.SameURL); the configured form stays, so that
 		// it is neither an inconsistent result nor drift.

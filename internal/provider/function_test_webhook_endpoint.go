@@ -235,7 +235,11 @@ func (c *resultCache) do(key [32]byte, send func() (*retivo.TestResult, error)) 
 	if err != nil {
 		return nil, err
 	}
-	return v.(*retivo.TestResult), nil
+	result, ok := v.(*retivo.TestResult)
+	if !ok {
+		return nil, fmt.Errorf("unexpected result %T from the test call", v)
+	}
+	return result, nil
 }
 
 // functionArgument is the origin of the settings given in the function's

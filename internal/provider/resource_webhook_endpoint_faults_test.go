@@ -410,7 +410,8 @@ func interruptedApply(t *testing.T, env *acctest.Env, n int, sig os.Signal) (*ac
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
-	case <-done:
+	case err := <-done:
+		t.Logf("terraform after %v: %v", sig, err) // a non-zero exit is expected
 	case <-time.After(2 * time.Minute):
 		_ = cmd.Process.Kill()
 		t.Fatalf("terraform did not stop after %v:\n%s", sig, out)

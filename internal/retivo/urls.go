@@ -57,7 +57,7 @@ func normalizeURL(raw string) (*normalURL, bool) {
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]"
 	}
-	if port := u.Port(); port != "" && !(scheme == "http" && port == "80") && !(scheme == "https" && port == "443") {
+	if port := u.Port(); port != "" && !isDefaultPort(scheme, port) {
 		host += ":" + port
 	}
 	path := upperEscapes(u.EscapedPath())
@@ -75,6 +75,12 @@ func normalizeURL(raw string) (*normalURL, bool) {
 		host = u.User.String() + "@" + host
 	}
 	return &normalURL{scheme: scheme, host: host, path: path, rest: rest}, true
+}
+
+// isDefaultPort reports whether port is the scheme's default, which a URL
+// may leave out.
+func isDefaultPort(scheme, port string) bool {
+	return (scheme == "http" && port == "80") || (scheme == "https" && port == "443")
 }
 
 // upperEscapes writes every percent-encoding in upper case (%2f -> %2F).

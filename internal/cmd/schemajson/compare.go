@@ -19,27 +19,27 @@ func compare(terraform string) error {
 	if err != nil {
 		return err
 	}
-	real, err := cliSchemas(terraform)
+	reported, err := cliSchemas(terraform)
 	if err != nil {
 		return err
 	}
-	return diffProviderSchemas(docs.Schemas["retivo"], real.Schemas[address])
+	return diffProviderSchemas(docs.Schemas["retivo"], reported.Schemas[address])
 }
 
 // diffProviderSchemas compares every part of the docs schema with the real
 // one and names the first difference in each part.
-func diffProviderSchemas(docs, real *tfjson.ProviderSchema) error {
+func diffProviderSchemas(docs, reported *tfjson.ProviderSchema) error {
 	parts := []struct {
 		name       string
 		docs, real any
 	}{
-		{"provider", docs.ConfigSchema, real.ConfigSchema},
-		{"resource_schemas", docs.ResourceSchemas, real.ResourceSchemas},
-		{"data_source_schemas", docs.DataSourceSchemas, real.DataSourceSchemas},
-		{"functions", docs.Functions, real.Functions},
-		{"resource_identity_schemas", docs.ResourceIdentitySchemas, real.ResourceIdentitySchemas},
-		{"action_schemas", docs.ActionSchemas, real.ActionSchemas},
-		{"list_resource_schemas", docs.ListResourceSchemas, real.ListResourceSchemas},
+		{"provider", docs.ConfigSchema, reported.ConfigSchema},
+		{"resource_schemas", docs.ResourceSchemas, reported.ResourceSchemas},
+		{"data_source_schemas", docs.DataSourceSchemas, reported.DataSourceSchemas},
+		{"functions", docs.Functions, reported.Functions},
+		{"resource_identity_schemas", docs.ResourceIdentitySchemas, reported.ResourceIdentitySchemas},
+		{"action_schemas", docs.ActionSchemas, reported.ActionSchemas},
+		{"list_resource_schemas", docs.ListResourceSchemas, reported.ListResourceSchemas},
 	}
 	var diffs []string
 	for _, p := range parts {
