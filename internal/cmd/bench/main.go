@@ -124,14 +124,14 @@ func newBench(ctx context.Context, latency time.Duration) (*bench, error) {
 
 // measurement is one command's figures.
 type measurement struct {
-	wall    time.Duration
-	cpu     time.Duration // the plugin process's CPU time (user and system)
+	wall time.Duration
+	cpu  time.Duration // the plugin process's CPU time (user and system)
 	// totalCPU is terraform's CPU time with that of the plugin processes it
 	// waited for (wait4 counts a child's waited-for descendants).
 	totalCPU time.Duration
-	calls   map[string]int64
-	peakKiB int64
-	output  string
+	calls    map[string]int64
+	peakKiB  int64
+	output   string
 }
 
 // subject is one thing measured: a configuration directory and the plugin
