@@ -13,19 +13,12 @@ import (
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
 
-var (
-	_ action.Action              = (*webhookEndpointTestAction)(nil)
-	_ action.ActionWithConfigure = (*webhookEndpointTestAction)(nil)
-)
-
 // NewWebhookEndpointTestAction returns the retivo_webhook_endpoint_test
 // action (Terraform 1.14+): the side-effect-friendly twin of the
 // test_webhook_endpoint function. Terraform runs an action only when it is
 // invoked (`terraform apply -invoke=...` or an action_trigger), never during
 // validate or plan, and it uses the configured provider's credentials.
-func NewWebhookEndpointTestAction() action.Action {
-	return &webhookEndpointTestAction{}
-}
+func NewWebhookEndpointTestAction() action.Action { return &webhookEndpointTestAction{} }
 
 type webhookEndpointTestAction struct {
 	client *retivo.Client

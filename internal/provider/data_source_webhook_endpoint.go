@@ -13,15 +13,8 @@ import (
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
 
-var (
-	_ datasource.DataSource              = (*webhookEndpointDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*webhookEndpointDataSource)(nil)
-)
-
 // NewWebhookEndpointDataSource returns the retivo_webhook_endpoint data source.
-func NewWebhookEndpointDataSource() datasource.DataSource {
-	return &webhookEndpointDataSource{}
-}
+func NewWebhookEndpointDataSource() datasource.DataSource { return &webhookEndpointDataSource{} }
 
 type webhookEndpointDataSource struct {
 	client *retivo.Client

@@ -17,15 +17,8 @@ import (
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
 
-var (
-	_ datasource.DataSource              = (*webhookEndpointsDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*webhookEndpointsDataSource)(nil)
-)
-
 // NewWebhookEndpointsDataSource returns the retivo_webhook_endpoints data source.
-func NewWebhookEndpointsDataSource() datasource.DataSource {
-	return &webhookEndpointsDataSource{}
-}
+func NewWebhookEndpointsDataSource() datasource.DataSource { return &webhookEndpointsDataSource{} }
 
 type webhookEndpointsDataSource struct {
 	client *retivo.Client

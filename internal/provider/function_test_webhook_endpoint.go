@@ -21,8 +21,6 @@ import (
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
 
-var _ function.Function = (*testWebhookEndpointFunction)(nil)
-
 // newTestWebhookEndpointFunction returns provider::retivo::test_webhook_endpoint.
 func newTestWebhookEndpointFunction(version string) func() function.Function {
 	return func() function.Function { return &testWebhookEndpointFunction{version: version} }

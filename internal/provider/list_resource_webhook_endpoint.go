@@ -13,16 +13,9 @@ import (
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
 
-var (
-	_ list.ListResource              = (*webhookEndpointListResource)(nil)
-	_ list.ListResourceWithConfigure = (*webhookEndpointListResource)(nil)
-)
-
 // NewWebhookEndpointListResource returns the retivo_webhook_endpoint list
 // resource, for `terraform query` (Terraform 1.14+).
-func NewWebhookEndpointListResource() list.ListResource {
-	return &webhookEndpointListResource{}
-}
+func NewWebhookEndpointListResource() list.ListResource { return &webhookEndpointListResource{} }
 
 type webhookEndpointListResource struct {
 	client *retivo.Client

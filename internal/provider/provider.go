@@ -29,6 +29,22 @@ var (
 	_ provider.ProviderWithListResources = (*retivoProvider)(nil)
 )
 
+// The optional framework interfaces each object implements, in one place
+// beside the lists below that register the objects (and so check their base
+// interfaces): the framework calls Configure, ImportState, IdentitySchema and
+// ModifyPlan only through these, so a method whose signature drifted would
+// otherwise be skipped in silence rather than fail to compile.
+var (
+	_ resource.ResourceWithConfigure     = (*webhookEndpointResource)(nil)
+	_ resource.ResourceWithImportState   = (*webhookEndpointResource)(nil)
+	_ resource.ResourceWithIdentity      = (*webhookEndpointResource)(nil)
+	_ resource.ResourceWithModifyPlan    = (*webhookEndpointResource)(nil)
+	_ datasource.DataSourceWithConfigure = (*webhookEndpointDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*webhookEndpointsDataSource)(nil)
+	_ list.ListResourceWithConfigure     = (*webhookEndpointListResource)(nil)
+	_ action.ActionWithConfigure         = (*webhookEndpointTestAction)(nil)
+)
+
 // New returns a function that makes a provider of the given version, as
 // providerserver expects.
 func New(version string) func() provider.Provider {

@@ -26,18 +26,8 @@ import (
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
 
-var (
-	_ resource.Resource                = (*webhookEndpointResource)(nil)
-	_ resource.ResourceWithConfigure   = (*webhookEndpointResource)(nil)
-	_ resource.ResourceWithImportState = (*webhookEndpointResource)(nil)
-	_ resource.ResourceWithIdentity    = (*webhookEndpointResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*webhookEndpointResource)(nil)
-)
-
 // NewWebhookEndpointResource returns the retivo_webhook_endpoint resource.
-func NewWebhookEndpointResource() resource.Resource {
-	return &webhookEndpointResource{}
-}
+func NewWebhookEndpointResource() resource.Resource { return &webhookEndpointResource{} }
 
 type webhookEndpointResource struct {
 	client *retivo.Client
