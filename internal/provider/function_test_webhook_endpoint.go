@@ -209,15 +209,17 @@ type resultCache struct {
 var functionResults = &resultCache{}
 
 // do returns the cached result for key, or runs send once for everyone
-// asking. Errors are not cached: nothing was delivered.
+// asking. Errors are not cached: nothing was delivered. The cache is read
+// inside the flight: a lookup before it could miss a result that a flight
+// ending meanwhile stores, and send a second test event.
 func (c *resultCache) do(key [32]byte, send func() (*retivo.TestResult, error)) (*retivo.TestResult, error) {
-	c.mu.Lock()
-	if r, ok := c.results[key]; ok {
-		c.mu.Unlock()
-		return r, nil
-	}
-	c.mu.Unlock()
 	v, err, _ := c.flights.Do(string(key[:]), func() (any, error) {
+		c.mu.Lock()
+		cached, ok := c.results[key]
+		c.mu.Unlock()
+		if ok {
+			return cached, nil
+		}
 		r, err := send()
 		if err != nil {
 			return nil, err
