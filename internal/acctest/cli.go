@@ -111,11 +111,6 @@ func ProviderAddress() string {
 	return tfcli.AddressOnHost(os.Getenv("TF_ACC_PROVIDER_HOST"))
 }
 
-// IsOpenTofu reports whether the CLI under test is OpenTofu.
-func IsOpenTofu() bool {
-	return os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org"
-}
-
 func lookTerraform() (string, error) {
 	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
 		return p, nil
@@ -231,7 +226,7 @@ func NewDevOverridesCLI(t *testing.T, config string) *CLI {
 			t.Fatal(err)
 		}
 	}
-	env, err := tfcli.DevOverridesEnvAt(dir, providerDir, ProviderAddress(), "TF_IN_AUTOMATION=1")
+	env, err := tfcli.DevOverridesEnv(dir, map[string]string{ProviderAddress(): providerDir}, "TF_IN_AUTOMATION=1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // ServeLoopback serves h on a free port of 127.0.0.1, for the programs that
-// run the local server in-process (the demo, the install test). It returns
+// run the local server in-process (the demo, the install test, the bench). It returns
 // the base address, such as http://127.0.0.1:34567, and a function that
 // stops the server within 2 seconds.
 func ServeLoopback(h http.Handler) (url string, stop func(), err error) {

@@ -4,8 +4,8 @@ package sdklog
 
 import "strings"
 
-// sdkLogVariables are the SDK loggers turned off by QuietUnlessAsked.
-var sdkLogVariables = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"}
+// Variables are the SDK loggers turned off by QuietUnlessAsked.
+var Variables = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"}
 
 // QuietUnlessAsked turns the SDKs' own logging off when the environment has
 // no TF_LOG* variable. The SDKs default to TRACE and encode every entry as
@@ -19,7 +19,7 @@ func QuietUnlessAsked(environ []string, setenv func(name, value string) error) e
 			return nil
 		}
 	}
-	for _, name := range sdkLogVariables {
+	for _, name := range Variables {
 		if err := setenv(name, "off"); err != nil {
 			return err
 		}

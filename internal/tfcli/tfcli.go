@@ -1,8 +1,9 @@
 // Package tfcli holds what the tools that drive the Terraform CLI against
 // this provider share: serving the provider in-process for
 // TF_REATTACH_PROVIDERS, and a private CLI configuration whose dev_overrides
-// point at a build. The acceptance-test helpers, the demo, the benchmark and
-// the docs schema generator use it; the provider itself does not.
+// point at a build. The acceptance-test helpers, the demo, the benchmark, the
+// install test and the docs schema generator use it; the provider itself does
+// not.
 package tfcli
 
 import (
@@ -12,9 +13,11 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
@@ -22,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/retivo/terraform-provider-retivo/internal/provider"
+	"github.com/retivo/terraform-provider-retivo/internal/sdklog"
 )
 
 // ProviderAddress is the provider's registry address.
@@ -77,17 +81,12 @@ func ServeAt(ctx context.Context, address string, opts ...tf6server.ServeOpt) (s
 }
 
 // DevOverridesEnv writes a CLI configuration into dir whose dev_overrides
-// point at the provider binary in providerDir, and returns the environment
-// for terraform: this process's, without any TF_* or RETIVO_* variable (the
-// user's own CLI config, logging and credentials stay out), plus the new CLI
-// config, CHECKPOINT_DISABLE and extra.
-func DevOverridesEnv(dir, providerDir string, extra ...string) ([]string, error) {
-	return DevOverridesEnvFor(dir, map[string]string{ProviderAddress: providerDir}, extra...)
-}
-
-// DevOverridesEnvFor is DevOverridesEnv for several providers: overrides
-// maps each provider address to the directory of its binary.
-func DevOverridesEnvFor(dir string, overrides map[string]string, extra ...string) ([]string, error) {
+// map each provider address in overrides to the directory of its binary,
+// and returns the environment for terraform: this process's, without any
+// TF_* or RETIVO_* variable (the user's own CLI config, logging and
+// credentials stay out), plus the new CLI config, CHECKPOINT_DISABLE and
+// extra.
+func DevOverridesEnv(dir string, overrides map[string]string, extra ...string) ([]string, error) {
 	rc := filepath.Join(dir, "terraform.rc")
 	var lines strings.Builder
 	for _, address := range slices.Sorted(maps.Keys(overrides)) {
@@ -97,13 +96,7 @@ func DevOverridesEnvFor(dir string, overrides map[string]string, extra ...string
 	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
 		return nil, err
 	}
-	return privateEnv(rc, extra), nil
-}
-
-// DevOverridesEnvAt is DevOverridesEnv for the provider at another address
-// (see AddressOnHost).
-func DevOverridesEnvAt(dir, providerDir, address string, extra ...string) ([]string, error) {
-	return DevOverridesEnvFor(dir, map[string]string{address: providerDir}, extra...)
+	return PrivateEnv(rc, extra...), nil
 }
 
 // ReattachEnv writes an empty CLI configuration into dir and returns the
@@ -117,10 +110,14 @@ func ReattachEnv(dir, reattach string, extra ...string) ([]string, error) {
 	if err := os.WriteFile(rc, nil, 0o600); err != nil {
 		return nil, err
 	}
-	return privateEnv(rc, append([]string{"TF_REATTACH_PROVIDERS=" + reattach}, extra...)), nil
+	return PrivateEnv(rc, append([]string{"TF_REATTACH_PROVIDERS=" + reattach}, extra...)...), nil
 }
 
-func privateEnv(cliConfig string, extra []string) []string {
+// PrivateEnv is the environment for a Terraform-compatible CLI that must
+// see only what it is given: this process's, without any TF_* or RETIVO_*
+// variable, plus the CLI configuration file cliConfig, CHECKPOINT_DISABLE and
+// extra. OpenTofu reads TF_CLI_CONFIG_FILE too.
+func PrivateEnv(cliConfig string, extra ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
@@ -132,12 +129,37 @@ func privateEnv(cliConfig string, extra []string) []string {
 	return append(env, extra...)
 }
 
+// ProviderLogVariables are the loggers of a provider served in-process: the
+// SDKs' and the provider's own (its tflog root and HTTP subsystem).
+func ProviderLogVariables() []string {
+	return append(slices.Clone(sdklog.Variables), "TF_LOG_PROVIDER_RETIVO", "TF_LOG_PROVIDER_RETIVO_HTTP")
+}
+
 // QuietProviderLogs stops a provider served in this process from writing its
 // logs (the SDK's at TRACE, the provider's own) to this process's stderr, as
 // it would by default: Terraform is not there to filter them.
 func QuietProviderLogs() {
-	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER",
-		"TF_LOG_PROVIDER_RETIVO", "TF_LOG_PROVIDER_RETIVO_HTTP"} {
+	for _, name := range ProviderLogVariables() {
 		_ = os.Setenv(name, "off")
+	}
+}
+
+// RunInterruptible runs run under a context that SIGINT or SIGTERM cancels,
+// for the command-line tools, and returns run's error with the exit status
+// for it: 0 on success, 130 when a signal stopped it, 1 for any other error.
+// Whether a signal came is read before the signal context is released,
+// since releasing it cancels the context too.
+func RunInterruptible(run func(context.Context) error) (int, error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx)
+	interrupted := ctx.Err() != nil
+	stop()
+	switch {
+	case err == nil:
+		return 0, nil
+	case interrupted:
+		return 130, err
+	default:
+		return 1, err
 	}
 }

@@ -22,8 +22,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -31,7 +29,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -104,16 +101,14 @@ func newBench(ctx context.Context, latency time.Duration) (*bench, error) {
 	}
 
 	b.server = localserver.New(localserver.Options{APIKeys: []string{benchKey}, Latency: latency})
-	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	apiURL, stopServer, err := localserver.ServeLoopback(b.server)
 	if err != nil {
 		b.close()
 		return nil, err
 	}
-	httpServer := &http.Server{Handler: b.server, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = httpServer.Serve(listener) }()
-	b.close = func() { _ = httpServer.Close(); _ = os.RemoveAll(work) }
-	baseURL := "http://" + listener.Addr().String() + b.server.PathPrefix()
-	b.env, err = tfcli.DevOverridesEnvFor(work, map[string]string{tfcli.ProviderAddress: bin, floorAddress: floorBin},
+	b.close = func() { stopServer(); _ = os.RemoveAll(work) }
+	baseURL := apiURL + b.server.PathPrefix()
+	b.env, err = tfcli.DevOverridesEnv(work, map[string]string{tfcli.ProviderAddress: bin, floorAddress: floorBin},
 		"TF_IN_AUTOMATION=1", "RETIVO_API_KEY="+benchKey, "RETIVO_BASE_URL="+baseURL)
 	if err != nil {
 		b.close()
@@ -345,19 +340,19 @@ func (b *bench) measure(s subject, args []string) (measurement, error) {
 	cmd.Env = b.env
 	var output strings.Builder
 	cmd.Stdout, cmd.Stderr = &output, &output
-	lastCPUTicks.Store(0)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return measurement{}, err
 	}
 	done := make(chan struct{})
-	peak := make(chan int64, 1)
-	go func() { peak <- watchPeakMemory(cmd.Process.Pid, s.process, done) }()
+	watched := make(chan pluginUsage, 1)
+	go func() { watched <- watchPlugin(cmd.Process.Pid, s.process, done) }()
 	err := cmd.Wait()
 	wall := time.Since(start)
 	close(done)
-	m := measurement{wall: wall, peakKiB: <-peak, calls: b.server.Stats(), output: output.String()}
-	m.cpu = time.Duration(lastCPUTicks.Load()) * time.Second / clockTicks
+	usage := <-watched
+	m := measurement{wall: wall, peakKiB: usage.peakKiB, calls: b.server.Stats(), output: output.String()}
+	m.cpu = time.Duration(usage.cpuTicks) * time.Second / clockTicks
 	if cmd.ProcessState != nil {
 		m.totalCPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
@@ -371,26 +366,32 @@ func (b *bench) measure(s subject, args []string) (measurement, error) {
 	return m, nil
 }
 
-// watchPeakMemory polls /proc for children of parent named like process and
-// returns the highest VmHWM seen, in KiB.
-func watchPeakMemory(parent int, process string, done <-chan struct{}) int64 {
+// pluginUsage is what watchPlugin saw of a plugin process.
+type pluginUsage struct {
+	peakKiB  int64 // the highest VmHWM
+	cpuTicks int64 // CPU time (user and system, in clock ticks) when last seen
+}
+
+// watchPlugin polls /proc for children of parent named like process until
+// done, and returns their highest VmHWM and last CPU time.
+func watchPlugin(parent int, process string, done <-chan struct{}) pluginUsage {
+	var usage pluginUsage
 	if process == "" {
 		<-done
-		return 0
+		return usage
 	}
-	var peak int64
 	ticker := time.NewTicker(20 * time.Millisecond)
 	defer ticker.Stop()
 	for {
 		for _, pid := range childrenNamed(parent, process) {
-			peak = max(peak, readStatusKiB(pid, "VmHWM:"))
+			usage.peakKiB = max(usage.peakKiB, readStatusKiB(pid, "VmHWM:"))
 			if ticks := readCPUTicks(pid); ticks > 0 {
-				lastCPUTicks.Store(ticks)
+				usage.cpuTicks = ticks
 			}
 		}
 		select {
 		case <-done:
-			return peak
+			return usage
 		case <-ticker.C:
 		}
 	}
@@ -424,10 +425,6 @@ func childrenNamed(parent int, name string) []int {
 	}
 	return out
 }
-
-// lastCPUTicks is the CPU time (user and system, in clock ticks) the
-// watched plugin process had used when last seen.
-var lastCPUTicks atomic.Int64
 
 func readCPUTicks(pid int) int64 {
 	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))

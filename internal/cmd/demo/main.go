@@ -19,10 +19,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"sort"
-	"syscall"
 	"time"
 
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
@@ -33,17 +31,11 @@ import (
 const demoKey = "rt_test_demo_0123456789abcdef"
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx)
-	interrupted := ctx.Err() != nil // before stop, which cancels ctx too
-	stop()
+	code, err := tfcli.RunInterruptible(run)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "\ndemo failed: %v\n", err)
-		if interrupted {
-			os.Exit(130)
-		}
-		os.Exit(1)
 	}
+	os.Exit(code)
 }
 
 func run(ctx context.Context) error {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/retivo/terraform-provider-retivo/internal/provider"
+	"github.com/retivo/terraform-provider-retivo/internal/tfcli"
 )
 
 // `make demo > out.txt`: with stdout a file, the whole demo runs, and the
@@ -18,8 +19,7 @@ func TestDemo_outputToAFileIsPlain(t *testing.T) {
 		t.Skip("set TF_ACC=1 to run the demo, which drives the Terraform CLI")
 	}
 	// run changes this process's environment: restore it afterwards.
-	for _, name := range append([]string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER",
-		"TF_LOG_PROVIDER_RETIVO", "TF_LOG_PROVIDER_RETIVO_HTTP"}, provider.EnvVars...) {
+	for _, name := range append(tfcli.ProviderLogVariables(), provider.EnvVars...) {
 		t.Setenv(name, os.Getenv(name))
 	}
 	t.Chdir("../../..")

@@ -19,16 +19,15 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"time"
 
 	"golang.org/x/mod/sumdb/dirhash"
 
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
+	"github.com/retivo/terraform-provider-retivo/internal/tfcli"
 )
 
 const apiKey = "rt_test_installtest_0123456789"
@@ -46,19 +45,16 @@ func main() {
 		os.Exit(2)
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, *dist, []cli{
-		{name: "terraform", path: *terraform, hostname: "registry.terraform.io"},
-		{name: "tofu", path: *tofu, hostname: "registry.opentofu.org"},
+	code, err := tfcli.RunInterruptible(func(ctx context.Context) error {
+		return run(ctx, *dist, []cli{
+			{name: "terraform", path: *terraform, hostname: "registry.terraform.io"},
+			{name: "tofu", path: *tofu, hostname: "registry.opentofu.org"},
+		})
 	})
-	stop()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "\ninstall test failed: %v\n", err)
-		if ctx.Err() != nil {
-			os.Exit(130)
-		}
-		os.Exit(1)
 	}
+	os.Exit(code)
 }
 
 // cli is a Terraform-compatible CLI and the registry host its "retivo/retivo"
@@ -126,7 +122,7 @@ func installAndUse(ctx context.Context, c cli, rel *release, hash, dir, baseURL 
 		return err
 	}
 	lockFile := filepath.Join(w.config, ".terraform.lock.hcl")
-	locked, err := readLockedProvider(lockFile, c.hostname+"/retivo/retivo")
+	locked, err := readLockedProvider(lockFile, tfcli.AddressOnHost(c.hostname))
 	if err != nil {
 		return err
 	}

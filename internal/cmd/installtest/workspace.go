@@ -16,6 +16,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/retivo/terraform-provider-retivo/internal/tfcli"
 )
 
 // workspace is one CLI's private setup: a filesystem mirror holding the
@@ -64,7 +66,7 @@ func cliConfig(dir, hostname string) string {
     include = [%q]
   }
 }
-`, dir, hostname+"/retivo/retivo")
+`, dir, tfcli.AddressOnHost(hostname))
 }
 
 func newWorkspace(dir string, c cli, rel *release, baseURL string) (*workspace, error) {
@@ -86,17 +88,8 @@ func newWorkspace(dir string, c cli, rel *release, baseURL string) (*workspace, 
 	}
 	fmt.Printf("  mirror: %s\n", strings.TrimPrefix(packed, mirror+string(filepath.Separator)))
 
-	// This process's environment without any TF_* or RETIVO_* variable (the
-	// user's CLI config, plugin cache and credentials stay out); OpenTofu
-	// reads TF_CLI_CONFIG_FILE too.
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "RETIVO_") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
-		"RETIVO_API_KEY="+apiKey, "RETIVO_BASE_URL="+baseURL)
+	// The user's CLI config, plugin cache and credentials stay out.
+	env := tfcli.PrivateEnv(rc, "TF_IN_AUTOMATION=1", "RETIVO_API_KEY="+apiKey, "RETIVO_BASE_URL="+baseURL)
 	return &workspace{cli: c, config: config, env: env}, nil
 }
 

@@ -115,11 +115,10 @@ func terraformSchemas(terraformPath, reattach string) (*tfjson.ProviderSchemas, 
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "cli.tfrc"), nil, 0o600); err != nil {
+	env, err := tfcli.ReattachEnv(dir, reattach, "TF_IN_AUTOMATION=1")
+	if err != nil {
 		return nil, err
 	}
-	env := append(os.Environ(), "TF_REATTACH_PROVIDERS="+reattach, "CHECKPOINT_DISABLE=1",
-		"TF_CLI_CONFIG_FILE="+filepath.Join(dir, "cli.tfrc"), "TF_IN_AUTOMATION=1")
 	terraform := func(args ...string) ([]byte, error) {
 		cmd := exec.Command(terraformPath, args...)
 		cmd.Dir, cmd.Env = dir, env
