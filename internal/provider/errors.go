@@ -55,7 +55,7 @@ func (k callerKind) timeoutSetting() string {
 	fixed := func(who string) string {
 		return fmt.Sprintf("%s no timeouts setting: each call is bounded by the provider's fixed %s, retries "+
 			"included. If Retivo is slow or rate limiting, run again later, or make the retries fit in that bound "+
-			"with a lower %s.", who, defaultCallTimeout, k.retrySettings())
+			"with a lower %s.", who, defaultCallTimeout, k.settings().retrySettings)
 	}
 	operation := func(name string, def time.Duration) string {
 		return fmt.Sprintf("The bound is the %[1]s value of the resource's timeouts block (default %[2]s), retries "+
@@ -77,26 +77,19 @@ func (k callerKind) timeoutSetting() string {
 	case functionCall:
 		return fmt.Sprintf("The bound is the timeout of the function's second argument (default %s, at most %s), "+
 			"retries included, such as { timeout = \"2m\" }. If Retivo is slow or rate limiting, raise it, or "+
-			"lower %s.", defaultFunctionTimeout, maxFunctionTimeout, k.retrySettings())
+			"lower %s.", defaultFunctionTimeout, maxFunctionTimeout, k.settings().retrySettings)
 	default:
 		return fixed("Actions have")
 	}
 }
 
-// retrySettings names where the caller's retry budget is set.
-func (k callerKind) retrySettings() string {
+// settings is where the caller's settings come from: the function's options
+// argument for the function, the provider block for everyone else.
+func (k callerKind) settings() settingsOrigin {
 	if k == functionCall {
-		return EnvMaxRetries + " / " + EnvMaxRetryWait + " (functions cannot see the provider block)"
+		return functionArgument
 	}
-	return "max_retries / max_retry_wait in the provider block"
-}
-
-// keySettings names where the caller's API key is set.
-func (k callerKind) keySettings() string {
-	if k == functionCall {
-		return "the " + EnvAPIKey + " environment variable or the api_key of the function's second argument"
-	}
-	return "the api_key attribute of the provider or the " + EnvAPIKey + " environment variable"
+	return providerBlock
 }
 
 // apiErrorDiagnostic turns a client error into a diagnostic that says what
@@ -146,7 +139,7 @@ func describeAPIError(caller callerKind, action string, err error) (string, stri
 		return "Retivo rejected the API key", fmt.Sprintf("Could not %s: Retivo answered %d: %s\n\n"+
 			"Check %s. Keys starting with rt_test_ only see test-mode endpoints and keys starting with rt_live_ "+
 			"only live ones; make sure the key belongs to the mode and account the endpoint lives in, and that it "+
-			"has not been revoked.", action, apiErr.StatusCode, server, caller.keySettings())
+			"has not been revoked.", action, apiErr.StatusCode, server, caller.settings().keySetting)
 	case retivo.KindPlanLimit:
 		upgrade := "a higher plan"
 		if apiErr.UpgradeTo != "" {
@@ -160,16 +153,16 @@ func describeAPIError(caller callerKind, action string, err error) (string, stri
 			action, apiErr.StatusCode, server)
 	case retivo.KindWrongBaseURL:
 		return "Wrong Retivo base URL", fmt.Sprintf("Could not %s: %v\n\nThis 404 is not about a webhook "+
-			"endpoint: the base URL does not point at the Retivo API. Set base_url in the provider block (or the "+
-			"%s environment variable) to the API root, which ends in /api: %s for Retivo, or "+
-			"http://127.0.0.1:PORT/api for the local server.", action, err, EnvBaseURL, retivo.DefaultBaseURL)
+			"endpoint: the base URL does not point at the Retivo API. Set %s to the API root, which ends in /api: "+
+			"%s for Retivo, or http://127.0.0.1:PORT/api for the local server.", action, err,
+			caller.settings().baseURLSetting, retivo.DefaultBaseURL)
 	case retivo.KindValidation:
 		return "Retivo rejected the request", fmt.Sprintf("Could not %s: Retivo answered %d: %s\n\n"+
 			"Change the configuration so that it satisfies this rule.", action, apiErr.StatusCode, server)
 	case retivo.KindRateLimited:
 		return "Retivo rate limit", fmt.Sprintf("Could not %s: Retivo still answered 429 Too Many Requests "+
 			"after the retry budget was spent (%v).\n\nRun again later, apply with a lower -parallelism, or "+
-			"raise %s.", action, err, caller.retrySettings())
+			"raise %s.", action, err, caller.settings().retrySettings)
 	case retivo.KindServerFault:
 		return "Retivo server error", fmt.Sprintf("Could not %s: %v\n\nThis is a fault on Retivo's side or "+
 			"a proxy in between; run again later.", action, err)

@@ -52,3 +52,32 @@ func TestDescribeAPIError_cancelledCreateMayHaveCreated(t *testing.T) {
 		t.Errorf("a cancel before anything was sent: %s", detail)
 	}
 }
+
+// Where to fix a setting is named for the kind of caller: a function cannot
+// see the provider block, so its advice points at its options argument.
+func TestDescribeAPIError_settingsNamedForTheCaller(t *testing.T) {
+	t.Parallel()
+	wrongBase := &retivo.Error{Method: "GET", Path: "/webhooks/endpoints", StatusCode: 404, NotJSON: true}
+	unauthorized := &retivo.Error{Method: "GET", Path: "/webhooks/endpoints", StatusCode: 401}
+	rateLimited := &retivo.Error{Method: "GET", Path: "/webhooks/endpoints", StatusCode: 429}
+	tests := []struct {
+		caller      callerKind
+		err         error
+		want, never string
+	}{
+		{dataSourceRead, wrongBase, "base_url in the provider block", "second argument"},
+		{functionCall, wrongBase, "base_url of the function's second argument", "provider block"},
+		{dataSourceRead, unauthorized, "api_key attribute of the provider", "second argument"},
+		{functionCall, unauthorized, "api_key of the function's second argument", "api_key attribute"},
+		{resourceRead, rateLimited, "max_retries / max_retry_wait in the provider block", EnvMaxRetries},
+		{functionCall, rateLimited, EnvMaxRetries + " / " + EnvMaxRetryWait, "max_retries"},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("%d/%d", tc.caller, tc.err.(*retivo.Error).StatusCode), func(t *testing.T) {
+			_, detail := describeAPIError(tc.caller, "list webhook endpoints", tc.err)
+			if !strings.Contains(detail, tc.want) || strings.Contains(detail, tc.never) {
+				t.Errorf("detail should say %q and never %q:\n%s", tc.want, tc.never, detail)
+			}
+		})
+	}
+}

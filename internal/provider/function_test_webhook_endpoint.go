@@ -248,7 +248,10 @@ var functionArgument = settingsOrigin{
 	given: func(setting string) string { return "the " + setting + " of the function's second argument" },
 	howToGiveKey: "Provider functions cannot see the provider block, so set the " + EnvAPIKey +
 		" environment variable or pass { api_key = ... } as the second argument.",
-	place: "the function's second argument",
+	place:          "the function's second argument",
+	keySetting:     "the " + EnvAPIKey + " environment variable or the api_key of the function's second argument",
+	baseURLSetting: "the base_url of the function's second argument (or the " + EnvBaseURL + " environment variable)",
+	retrySettings:  EnvMaxRetries + " / " + EnvMaxRetryWait + " (functions cannot see the provider block)",
 }
 
 // functionCallSettings are the function's client settings and the bound of

@@ -43,6 +43,9 @@ type settingsOrigin struct {
 	howToGiveKey string
 	// place names where settings are given, such as "the provider block".
 	place string
+	// keySetting, baseURLSetting and retrySettings name where the API key,
+	// the base URL and the retry budget are set, for API error advice.
+	keySetting, baseURLSetting, retrySettings string
 }
 
 // providerBlock is the origin of the provider block's settings.
@@ -50,7 +53,10 @@ var providerBlock = settingsOrigin{
 	given: func(setting string) string { return "the " + setting + " attribute" },
 	howToGiveKey: "Set the api_key attribute in the provider block or the " + EnvAPIKey +
 		" environment variable.",
-	place: "the provider block",
+	place:          "the provider block",
+	keySetting:     "the api_key attribute of the provider or the " + EnvAPIKey + " environment variable",
+	baseURLSetting: "base_url in the provider block (or the " + EnvBaseURL + " environment variable)",
+	retrySettings:  "max_retries / max_retry_wait in the provider block",
 }
 
 // settingProblem is one invalid setting: its attribute name, and what to say.
