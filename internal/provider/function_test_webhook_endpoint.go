@@ -280,8 +280,8 @@ func functionSettings(options []types.Dynamic, getenv func(string) string) (func
 		if raw := values["timeout"]; raw != nil {
 			d, parseErr := time.ParseDuration(*raw)
 			if parseErr != nil || d <= 0 || d > maxFunctionTimeout {
-				return call, function.NewArgumentFuncError(1, fmt.Sprintf("options.timeout must be a duration "+
-					"between 1s and %s, such as \"30s\", got %q", maxFunctionTimeout, excerptForMessage(*raw)))
+				return call, function.NewArgumentFuncError(1, fmt.Sprintf("options.timeout must be a positive "+
+					"duration of at most %s, such as \"30s\", got %s", maxFunctionTimeout, retivo.QuoteExcerpt(*raw)))
 			}
 			call.timeout = d
 		}
@@ -296,14 +296,6 @@ func functionSettings(options []types.Dynamic, getenv func(string) string) (func
 		return call, function.NewFuncError(strings.Join(messages, "; "))
 	}
 	return call, nil
-}
-
-// excerptForMessage cuts a user value quoted in a message.
-func excerptForMessage(s string) string {
-	if r := []rune(s); len(r) > 40 {
-		return string(r[:40]) + "…"
-	}
-	return s
 }
 
 // optionValues reads the options argument, an object or a map of strings.

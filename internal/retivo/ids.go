@@ -26,30 +26,31 @@ func CheckID(id string) error {
 		return fmt.Errorf("%w: the id is empty", ErrInvalidID)
 	case len(id) > MaxIDLength:
 		return fmt.Errorf("%w: the id %s is %d bytes long; ids are at most %d characters", ErrInvalidID,
-			QuoteID(id), len(id), MaxIDLength)
+			QuoteExcerpt(id), len(id), MaxIDLength)
 	case id == "." || id == "..":
 		return fmt.Errorf("%w: %q is a path segment, not an id", ErrInvalidID, id)
 	}
 	for _, r := range id {
 		if r <= ' ' || r >= 0x7f || strings.ContainsRune(`/\?#%`, r) {
 			return fmt.Errorf("%w: the id %s contains %s; ids are printable ASCII without whitespace, "+
-				`'/', '\', '?', '#' or '%%'`, ErrInvalidID, QuoteID(id), describeRune(r))
+				`'/', '\', '?', '#' or '%%'`, ErrInvalidID, QuoteExcerpt(id), describeRune(r))
 		}
 	}
 	return nil
 }
 
-// maxQuotedID bounds how much of an id a message quotes.
+// maxQuotedID bounds how much of a value a message quotes.
 const maxQuotedID = 40
 
-// QuoteID quotes an id for a message: in Go syntax, so control characters
-// show as escapes, and cut to a short excerpt.
-func QuoteID(id string) string {
-	runes := []rune(id)
+// QuoteExcerpt quotes a value from outside (an id, a user's setting) for a
+// message: in Go syntax, so control characters show as escapes, and cut to a
+// short excerpt.
+func QuoteExcerpt(value string) string {
+	runes := []rune(value)
 	if len(runes) > maxQuotedID {
 		return fmt.Sprintf("%q…", string(runes[:maxQuotedID]))
 	}
-	return fmt.Sprintf("%q", id)
+	return fmt.Sprintf("%q", value)
 }
 
 func describeRune(r rune) string {

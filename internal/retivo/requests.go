@@ -69,7 +69,7 @@ func checkListing(endpoints []Endpoint) (Listing, error) {
 			continue
 		}
 		if _, dup := seen[e.ID]; dup {
-			return Listing{}, fmt.Errorf("the list names endpoint %s twice", QuoteID(e.ID))
+			return Listing{}, fmt.Errorf("the list names endpoint %s twice", QuoteExcerpt(e.ID))
 		}
 		seen[e.ID] = struct{}{}
 		emptyForNull(&e)
