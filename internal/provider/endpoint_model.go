@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -23,18 +24,6 @@ type endpointModel struct {
 	Active           types.Bool   `tfsdk:"active"`
 	CreatedAt        types.String `tfsdk:"created_at"`
 	UpdatedAt        types.String `tfsdk:"updated_at"`
-}
-
-// endpointAttrTypes are the Terraform types of endpointModel, for object
-// values (the list data source's elements).
-var endpointAttrTypes = map[string]attr.Type{
-	"id":                types.StringType,
-	"url":               types.StringType,
-	"description":       types.StringType,
-	"subscribed_events": types.SetType{ElemType: types.StringType},
-	"active":            types.BoolType,
-	"created_at":        types.StringType,
-	"updated_at":        types.StringType,
 }
 
 // newEndpointModel maps an API object to Terraform values for a reader that
@@ -104,8 +93,10 @@ func eventNames(ctx context.Context, set types.Set) ([]string, diag.Diagnostics)
 	return names, diags
 }
 
-// endpointObjectType is endpointAttrTypes as a Terraform object type.
-var endpointObjectType = types.ObjectType{AttrTypes: endpointAttrTypes}.TerraformType(context.Background())
+// endpointObjectType is the Terraform type of an endpoint object in the
+// data sources, taken from their schema so that the two cannot disagree.
+var endpointObjectType = schema.NestedAttributeObject{Attributes: endpointDataSourceAttributes()}.
+	Type().TerraformType(context.Background())
 
 // terraformValue turns m into a Terraform object of endpointObjectType
 // without reflection, for the list data source's thousands of elements.
