@@ -62,12 +62,13 @@ func (l *webhookEndpointListResource) List(ctx context.Context, req list.ListReq
 	}
 	var warnings diag.Diagnostics
 	addLeftOutWarning(snapshot, &warnings)
+	noTimeouts := timeouts.Value{Object: types.ObjectNull(endpointTimeoutsAttrTypes(ctx))}
 	stream.Results = func(push func(list.ListResult) bool) {
 		if len(warnings) > 0 && !push(list.ListResult{Diagnostics: warnings}) {
 			return
 		}
 		for _, e := range selected {
-			if !push(listResult(ctx, req, e)) {
+			if !push(listResult(ctx, req, e, noTimeouts)) {
 				return
 			}
 		}
@@ -76,8 +77,8 @@ func (l *webhookEndpointListResource) List(ctx context.Context, req list.ListReq
 
 // listResult is one found endpoint: its identity, a display name, and when
 // asked its attributes as the resource would hold them after an import
-// (no secret: Retivo cannot return it).
-func listResult(ctx context.Context, req list.ListRequest, e retivo.Endpoint) list.ListResult {
+// (no secret: Retivo cannot return it; no timeouts block: noTimeouts).
+func listResult(ctx context.Context, req list.ListRequest, e retivo.Endpoint, noTimeouts timeouts.Value) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = e.URL
 	if e.Description != nil && *e.Description != "" {
@@ -88,7 +89,7 @@ func listResult(ctx context.Context, req list.ListRequest, e retivo.Endpoint) li
 		model := webhookEndpointResourceModel{
 			endpointModel: newEndpointModel(e),
 			Secret:        types.StringNull(),
-			Timeouts:      timeouts.Value{Object: types.ObjectNull(endpointTimeoutsAttrTypes(ctx))},
+			Timeouts:      noTimeouts,
 		}
 		result.Diagnostics.Append(result.Resource.Set(ctx, &model)...)
 	}
