@@ -51,19 +51,7 @@ func NewCLIFiles(t *testing.T, files map[string]string) *CLI {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 to run tests that drive the Terraform CLI")
 	}
-	dir := t.TempDir()
-	hasRequiredProviders := false
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		hasRequiredProviders = hasRequiredProviders || strings.Contains(content, "required_providers")
-	}
-	if !hasRequiredProviders {
-		if err := os.WriteFile(filepath.Join(dir, "terraform.tf"), []byte(RequiredProviders), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := writeConfigDir(t, files)
 	cliConfig := filepath.Join(dir, ".terraformrc")
 	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
 		t.Fatal(err)
@@ -81,6 +69,26 @@ func NewCLIFiles(t *testing.T, files map[string]string) *CLI {
 	return c
 }
 
+// writeConfigDir writes a configuration's files, by name, to a fresh
+// directory, with a required_providers block unless one of them has its own.
+func writeConfigDir(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	hasRequiredProviders := false
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		hasRequiredProviders = hasRequiredProviders || strings.Contains(content, "required_providers")
+	}
+	if !hasRequiredProviders {
+		if err := os.WriteFile(filepath.Join(dir, "terraform.tf"), []byte(RequiredProviders), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
 // Run runs one terraform command and returns its combined output.
 func (c *CLI) Run(args ...string) (string, error) {
 	return c.RunInput("", args...)
@@ -89,19 +97,29 @@ func (c *CLI) Run(args ...string) (string, error) {
 // RunInput is Run with input on the command's standard input, for
 // `terraform console`.
 func (c *CLI) RunInput(input string, args ...string) (string, error) {
-	path, err := lookTerraform()
+	cmd, out, err := c.command(args...)
 	if err != nil {
 		return "", err
 	}
-	cmd := exec.Command(path, args...)
 	cmd.Stdin = strings.NewReader(input)
-	cmd.Dir = c.Dir
-	cmd.Env = c.Env
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = &out
 	err = cmd.Run()
 	return out.String(), err
+}
+
+// command is one terraform command in the CLI's directory and environment,
+// its stdout and stderr collected in out.
+func (c *CLI) command(args ...string) (cmd *exec.Cmd, out *bytes.Buffer, err error) {
+	path, err := lookTerraform()
+	if err != nil {
+		return nil, nil, err
+	}
+	out = &bytes.Buffer{}
+	cmd = exec.Command(path, args...)
+	cmd.Dir = c.Dir
+	cmd.Env = c.Env
+	cmd.Stdout = out
+	cmd.Stderr = out
+	return cmd, out, nil
 }
 
 // ProviderAddress is the address the CLI under test resolves the source
@@ -186,16 +204,10 @@ func SkipBelow(t *testing.T, minimum *version.Version, feature string) {
 // Start starts one terraform command without waiting for it, for tests that
 // interrupt or kill it; the caller waits for cmd. out collects its output.
 func (c *CLI) Start(args ...string) (cmd *exec.Cmd, out *bytes.Buffer, err error) {
-	path, err := lookTerraform()
+	cmd, out, err = c.command(args...)
 	if err != nil {
 		return nil, nil, err
 	}
-	out = &bytes.Buffer{}
-	cmd = exec.Command(path, args...)
-	cmd.Dir = c.Dir
-	cmd.Env = c.Env
-	cmd.Stdout = out
-	cmd.Stderr = out
 	return cmd, out, cmd.Start()
 }
 
@@ -216,16 +228,7 @@ func NewDevOverridesCLI(t *testing.T, config string) *CLI {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	dir := t.TempDir()
-	files := map[string]string{"main.tf": config}
-	if !strings.Contains(config, "required_providers") {
-		files["terraform.tf"] = RequiredProviders
-	}
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := writeConfigDir(t, map[string]string{"main.tf": config})
 	env, err := tfcli.DevOverridesEnv(dir, map[string]string{ProviderAddress(): providerDir}, "TF_IN_AUTOMATION=1")
 	if err != nil {
 		t.Fatal(err)
