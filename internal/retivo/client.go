@@ -131,7 +131,7 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil || strings.HasSuffix(raw, "?") || strings.HasSuffix(raw, "#") {
 		return nil, fmt.Errorf("base URL %s must not carry user credentials, a query or a fragment (for example %s); "+
-			"give the API key as api_key or %s instead", quoteURL(raw), DefaultBaseURL, "RETIVO_API_KEY")
+			"give the API key as api_key or RETIVO_API_KEY instead", quoteURL(raw), DefaultBaseURL)
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""

@@ -68,19 +68,19 @@ func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) 
 		created, err := c.createOnce(ctx, req)
 		lock.RUnlock()
 		if err == nil {
+			result := &Created{Endpoint: created}
 			if lastErr != nil {
 				// An earlier attempt's endpoint may have been committed
 				// after the recovery looked (a gateway timed out while the
-				// server was still working): look once more.
+				// server was still working): look once more. Whatever the
+				// sweep did, the endpoint exists and this is the only copy
+				// of its secret: it must reach the state.
 				left, recErr := c.removeOrphans(cleanupCtx, key, lock, req, firstSince)
 				unattributed = appendNew(unattributed, left...)
-				if recErr != nil {
-					// The endpoint exists and this is the only copy of its
-					// secret: it must reach the state whatever the sweep did.
-					return &Created{Endpoint: created, Unattributed: unattributed, CleanupErr: recErr}, nil
-				}
+				result.CleanupErr = recErr
 			}
-			return &Created{Endpoint: created, Unattributed: unattributed}, nil
+			result.Unattributed = unattributed
+			return result, nil
 		}
 		apiErr, ok := AsError(err)
 		if !ok || !apiErr.MayHaveCommitted {

@@ -51,14 +51,15 @@ func (t *loggingTransport) roundTrip(req *http.Request, attempt int64) (*http.Re
 	return resp, err
 }
 
-// log masks every known secret in msg and in the string fields, then logs.
+// log masks every known secret in the string fields (msg is one of
+// roundTrip's fixed texts), then logs.
 func (t *loggingTransport) log(ctx context.Context, msg string, fields map[string]any) {
 	for name, value := range fields {
 		if s, ok := value.(string); ok {
 			fields[name] = t.redactor.Redact(s)
 		}
 	}
-	t.logger.Debug(ctx, t.redactor.Redact(msg), fields)
+	t.logger.Debug(ctx, msg, fields)
 }
 
 // attempts follows the attempts of one logical request. retryablehttp sends

@@ -38,7 +38,7 @@ type Listing struct {
 // empty ("" or []).
 func (c *Client) ListEndpoints(ctx context.Context) (Listing, error) {
 	var out listEndpointsResponse
-	status, err := c.doStatus(ctx, http.MethodGet, endpointsPath, nil, &out)
+	status, err := c.do(ctx, http.MethodGet, endpointsPath, nil, &out)
 	if err != nil {
 		return Listing{}, err
 	}
@@ -118,7 +118,7 @@ func (c *Client) createOnce(ctx context.Context, req CreateEndpointRequest) (*En
 		return nil, &Error{Method: http.MethodPost, Path: endpointsPath, Err: err}
 	}
 	var out endpointResponse
-	status, err := c.doStatus(withAnswerAwaited(withNoBlindResend(ctx)), http.MethodPost, endpointsPath, req, &out)
+	status, err := c.do(withAnswerAwaited(withNoBlindResend(ctx)), http.MethodPost, endpointsPath, req, &out)
 	if err == nil && (out.Endpoint == nil || out.Endpoint.ID == "") {
 		// The server said yes but the answer cannot be used: the endpoint
 		// may exist, without a secret anyone knows.
@@ -148,7 +148,7 @@ func (c *Client) UpdateEndpoint(ctx context.Context, id string, req UpdateEndpoi
 		return nil, err
 	}
 	var out endpointResponse
-	err = c.do(ctx, http.MethodPut, path, req, &out)
+	_, err = c.do(ctx, http.MethodPut, path, req, &out)
 	c.snapshots.wrote()
 	if err != nil {
 		return nil, err
@@ -159,11 +159,9 @@ func (c *Client) UpdateEndpoint(ctx context.Context, id string, req UpdateEndpoi
 		// they sent.
 		out.Endpoint = &Endpoint{}
 	}
-	if out.Endpoint.ID != id {
-		// The endpoint changed is the one named in the path; an answer that
-		// names another id (or none) does not change which one it is.
-		out.Endpoint.ID = id
-	}
+	// The endpoint changed is the one named in the path; an answer that
+	// names another id (or none) does not change which one it is.
+	out.Endpoint.ID = id
 	return out.Endpoint, nil
 }
 
@@ -174,7 +172,7 @@ func (c *Client) DeleteEndpoint(ctx context.Context, id string) error {
 		return err
 	}
 	var out deleteResponse
-	status, err := c.doStatus(ctx, http.MethodDelete, path, nil, &out)
+	status, err := c.do(ctx, http.MethodDelete, path, nil, &out)
 	c.snapshots.wrote()
 	if err != nil {
 		return err
@@ -194,7 +192,7 @@ func (c *Client) TestEndpoint(ctx context.Context, id string) (*TestResult, erro
 	}
 	path += "/test"
 	var out testResponse
-	status, err := c.doStatus(withNoBlindResend(ctx), http.MethodPost, path, nil, &out)
+	status, err := c.do(withNoBlindResend(ctx), http.MethodPost, path, nil, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -222,17 +220,11 @@ func (c *Client) malformed(method, path string, status int, why error) *Error {
 	return &Error{Method: method, Path: path, StatusCode: status, Err: why, redactor: c.redactor}
 }
 
-// do sends one call (with retries) and decodes a 2xx answer into out.
-func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
-	_, err := c.doStatus(ctx, method, path, body, out)
-	return err
-}
-
-// doStatus is do that also returns the status of the answer. Its errors
-// mask the sensitive values the client knows when they are shown, not only
+// do sends one call (with retries), decodes a 2xx answer into out and
+// returns the answer's status. Its errors mask the sensitive values the client knows when they are shown, not only
 // when they were made: a secret learned meanwhile (from another resource's
 // state, say) is masked too.
-func (c *Client) doStatus(ctx context.Context, method, path string, body, out any) (int, error) {
+func (c *Client) do(ctx context.Context, method, path string, body, out any) (int, error) {
 	status, err := c.send(ctx, method, path, body, out)
 	if apiErr, ok := AsError(err); ok {
 		apiErr.redactor = c.redactor

@@ -37,12 +37,9 @@ type snapshots struct {
 	flights    uint64 // numbers the flights, for their singleflight keys
 }
 
-// Snapshot is the account's endpoints at one moment.
+// Snapshot is the account's endpoints at one moment: a list answer, indexed.
 type Snapshot struct {
-	Endpoints []Endpoint
-	// LeftOut counts the endpoints of the list answer whose id breaks the
-	// id rule (CheckID); they are not in Endpoints.
-	LeftOut   int
+	Listing
 	byID      map[string]int
 	fetchedAt time.Time
 	gen       uint64
@@ -62,7 +59,7 @@ func newSnapshot(listing Listing, gen uint64, at time.Time) *Snapshot {
 	for i, e := range listing.Endpoints {
 		byID[e.ID] = i
 	}
-	return &Snapshot{Endpoints: listing.Endpoints, LeftOut: listing.LeftOut, byID: byID, fetchedAt: at, gen: gen}
+	return &Snapshot{Listing: listing, byID: byID, fetchedAt: at, gen: gen}
 }
 
 func newSnapshots(maxAge time.Duration) *snapshots {
