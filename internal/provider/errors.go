@@ -185,8 +185,7 @@ func addLeftOutWarning(snapshot *retivo.Snapshot, diags *diag.Diagnostics) {
 		return
 	}
 	diags.AddWarning("Webhook endpoints with unusable ids left out",
-		fmt.Sprintf("Retivo's list answer held %d endpoint(s) whose id is not a valid endpoint id (printable "+
-			"ASCII without whitespace, '/', '\\', '?', '#' or '%%', at most %d characters, not \".\" or \"..\"). "+
-			"They are left out of every result: this provider never sends such an id. Report it to Retivo support.",
-			snapshot.LeftOut, retivo.MaxIDLength))
+		fmt.Sprintf("Retivo's list answer held %d endpoint(s) whose id is not a valid endpoint id (%s, "+
+			"at most %d characters, not \".\" or \"..\"). They are left out of every result: this provider never "+
+			"sends such an id. Report it to Retivo support.", snapshot.LeftOut, retivo.IDCharacters, retivo.MaxIDLength))
 }

@@ -115,8 +115,8 @@ func checkHTTPURL(raw string) string {
 type endpointIDValidator struct{}
 
 func (endpointIDValidator) Description(context.Context) string {
-	return fmt.Sprintf("value must be a Retivo webhook endpoint id: 1 to %d characters of printable ASCII "+
-		"without whitespace, '/', '\\', '?', '#' or '%%', such as we_0123456789abcdef01234567", retivo.MaxIDLength)
+	return fmt.Sprintf("value must be a Retivo webhook endpoint id: 1 to %d characters of %s, such as "+
+		"we_0123456789abcdef01234567", retivo.MaxIDLength, retivo.IDCharacters)
 }
 
 func (v endpointIDValidator) MarkdownDescription(ctx context.Context) string {

@@ -13,6 +13,9 @@ const MaxIDLength = 255
 // the id rule (see CheckID).
 var ErrInvalidID = errors.New("invalid webhook endpoint id")
 
+// IDCharacters says, for messages, which characters an id may hold.
+const IDCharacters = `printable ASCII without whitespace, '/', '\', '?', '#' or '%'`
+
 // CheckID applies the one id rule, wherever an id enters: a create or list
 // answer, an import, a data source, the function and the action. A valid id
 // is 1 to MaxIDLength characters of printable ASCII with no whitespace, no
@@ -32,8 +35,8 @@ func CheckID(id string) error {
 	}
 	for _, r := range id {
 		if r <= ' ' || r >= 0x7f || strings.ContainsRune(`/\?#%`, r) {
-			return fmt.Errorf("%w: the id %s contains %s; ids are printable ASCII without whitespace, "+
-				`'/', '\', '?', '#' or '%%'`, ErrInvalidID, QuoteExcerpt(id), describeRune(r))
+			return fmt.Errorf("%w: the id %s contains %s; ids are %s", ErrInvalidID, QuoteExcerpt(id),
+				describeRune(r), IDCharacters)
 		}
 	}
 	return nil
