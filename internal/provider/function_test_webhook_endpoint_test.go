@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"fmt"
-	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -337,20 +336,9 @@ check "receiver" {
 // timeout, with an error that names the setting.
 func TestAccTestWebhookEndpointFunction_stalledServerEndsAtTheTimeout(t *testing.T) {
 	t.Parallel()
-	release := make(chan struct{})
-	env := acctest.NewEnvWrapped(t, localserver.Options{}, func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.HasSuffix(r.URL.Path, "/test") {
-				select { // bounded even if the test fails
-				case <-release:
-				case <-time.After(time.Minute):
-				}
-				return
-			}
-			next.ServeHTTP(w, r)
-		})
-	})
-	t.Cleanup(func() { close(release) }) // before the server's own clean-up, which waits for the handler
+	env := acctest.NewEnv(t, localserver.Options{})
+	// Held until the client hangs up; a minute at most, even if the test fails.
+	env.Server.AddFault(localserver.Fault{Route: localserver.RouteTest, Delay: time.Minute})
 	call := fmt.Sprintf(`provider::retivo::test_webhook_endpoint("we_0123", { api_key = %q, base_url = %q, timeout = "2s" })`,
 		acctest.APIKey, env.BaseURL)
 	cli := acctest.NewCLI(t, env.Config(`output "result" { value = `+call+` }`))

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -74,12 +75,7 @@ output "ids" { value = data.retivo_webhook_endpoints.all.ids }
 func TestAccProvider_baseURLCredentialsNeverShown(t *testing.T) {
 	t.Parallel()
 	const secret = "rt_test_pasted0123456789abcdef"
-	for _, baseURL := range []string{
-		"http://user:" + secret + "@127.0.0.1:1/api",
-		"http://127.0.0.1:1/api?api_key=" + secret,
-		"http://127.0.0.1:1/api#" + secret,
-	} {
-		cli := acctest.NewCLI(t, `
+	cli := acctest.NewCLI(t, `
 variable "base_url" {
   type      = string
   sensitive = true
@@ -90,8 +86,14 @@ provider "retivo" {
 }
 data "retivo_webhook_endpoints" "all" {}
 `)
+	base := slices.Clip(cli.Env)
+	for _, baseURL := range []string{
+		"http://user:" + secret + "@127.0.0.1:1/api",
+		"http://127.0.0.1:1/api?api_key=" + secret,
+		"http://127.0.0.1:1/api#" + secret,
+	} {
 		logPath := filepath.Join(t.TempDir(), "trace.log")
-		cli.Env = append(cli.Env, "TF_LOG=trace", "TF_LOG_PATH="+logPath, "TF_VAR_base_url="+baseURL)
+		cli.Env = append(base, "TF_LOG=trace", "TF_LOG_PATH="+logPath, "TF_VAR_base_url="+baseURL)
 		out, err := cli.Run("plan", "-no-color", "-input=false")
 		if err == nil || !strings.Contains(out, "Invalid Retivo base URL") {
 			t.Errorf("base_url with credentials accepted (%v):\n%s", err, out)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/retivo/terraform-provider-retivo/internal/acctest"
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
+	"github.com/retivo/terraform-provider-retivo/internal/provider"
 )
 
 // A base_url that does not end at the API root gets 404s that are not about
@@ -89,7 +90,7 @@ func writeMain(t *testing.T, cli *acctest.CLI, config string) {
 // says that the empty string wins over the variable and how to use it.
 func TestAccProvider_emptyAPIKeyWithEnvironmentSet(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
-	t.Setenv("RETIVO_API_KEY", acctest.APIKey)
+	acctest.SetProviderEnv(t, map[string]string{provider.EnvAPIKey: acctest.APIKey})
 	block := func(apiKey string) string {
 		return `
 provider "retivo" {
