@@ -113,9 +113,9 @@ func (e *Env) compareWithServer(inState map[string]string) error {
 	return nil
 }
 
-// ServerMatchesStateJSON is CheckServerMatchesState for the output of
-// `terraform show -json`.
-func (e *Env) ServerMatchesStateJSON(showJSON []byte) error {
+// StateEndpoints reads the output of `terraform show -json`: the id and
+// secret ("" when the state has none) of each retivo_webhook_endpoint.
+func StateEndpoints(showJSON []byte) (map[string]string, error) {
 	var state struct {
 		Values struct {
 			RootModule struct {
@@ -130,15 +130,27 @@ func (e *Env) ServerMatchesStateJSON(showJSON []byte) error {
 		} `json:"values"`
 	}
 	if err := json.Unmarshal(showJSON, &state); err != nil {
-		return fmt.Errorf("reading terraform show -json: %w", err)
+		return nil, fmt.Errorf("reading terraform show -json: %w", err)
 	}
-	inState := map[string]string{}
+	endpoints := map[string]string{}
 	for _, r := range state.Values.RootModule.Resources {
 		if r.Type == "retivo_webhook_endpoint" {
-			if r.Values.Secret == "" {
-				return fmt.Errorf("endpoint %s has no secret in state", r.Values.ID)
-			}
-			inState[r.Values.ID] = r.Values.Secret
+			endpoints[r.Values.ID] = r.Values.Secret
+		}
+	}
+	return endpoints, nil
+}
+
+// ServerMatchesStateJSON is CheckServerMatchesState for the output of
+// `terraform show -json`.
+func (e *Env) ServerMatchesStateJSON(showJSON []byte) error {
+	inState, err := StateEndpoints(showJSON)
+	if err != nil {
+		return err
+	}
+	for id, secret := range inState {
+		if secret == "" {
+			return fmt.Errorf("endpoint %s has no secret in state", id)
 		}
 	}
 	return e.compareWithServer(inState)

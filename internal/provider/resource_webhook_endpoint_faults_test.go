@@ -447,28 +447,15 @@ func TestAccWebhookEndpoint_planAfterKillNamesLeftovers(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
 	cli, _ := interruptedApply(t, env, 20, syscall.SIGKILL)
 	env.Server.ClearFaults()
-	inState := map[string]bool{}
+	inState := map[string]string{} // empty if the kill left no readable state
 	if show, err := cli.Run("show", "-json"); err == nil {
-		var state struct {
-			Values *struct {
-				RootModule struct {
-					Resources []struct {
-						Values struct {
-							ID string `json:"id"`
-						} `json:"values"`
-					} `json:"resources"`
-				} `json:"root_module"`
-			} `json:"values"`
-		}
-		if err := json.Unmarshal([]byte(show), &state); err == nil && state.Values != nil {
-			for _, r := range state.Values.RootModule.Resources {
-				inState[r.Values.ID] = true
-			}
+		if endpoints, err := acctest.StateEndpoints([]byte(show)); err == nil {
+			inState = endpoints
 		}
 	}
 	var leftovers []string
 	for _, e := range env.Server.Endpoints() {
-		if !inState[e.ID] {
+		if _, ok := inState[e.ID]; !ok {
 			leftovers = append(leftovers, e.ID)
 		}
 	}
