@@ -47,7 +47,7 @@ type Env struct {
 // stopped when it ends. It touches no environment variable, so tests that
 // use it may run in parallel: the provider block (ProviderBlock) sets every
 // setting, so the environment cannot leak into the provider either.
-func NewEnv(t *testing.T, opts localserver.Options) *Env {
+func NewEnv(t testing.TB, opts localserver.Options) *Env {
 	t.Helper()
 	return NewEnvWrapped(t, opts, nil)
 }
@@ -55,7 +55,7 @@ func NewEnv(t *testing.T, opts localserver.Options) *Env {
 // NewEnvWrapped is NewEnv with the local server's handler wrapped, to play a
 // Retivo that behaves unlike the local server (one that rewrites values,
 // say); nil wraps nothing.
-func NewEnvWrapped(t *testing.T, opts localserver.Options, wrap func(http.Handler) http.Handler) *Env {
+func NewEnvWrapped(t testing.TB, opts localserver.Options, wrap func(http.Handler) http.Handler) *Env {
 	t.Helper()
 	if opts.APIKeys == nil {
 		opts.APIKeys = []string{APIKey}

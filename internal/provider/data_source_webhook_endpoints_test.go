@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -120,7 +119,7 @@ output "event_count" {
 // endpoints the data source holds: a selection over max_endpoints (or its
 // default) is an error that names the count, the limit and the fixes.
 func TestWebhookEndpointsDataSource_maxEndpoints(t *testing.T) {
-	baseURL := filledServer(t, 4)
+	env := filledServer(t, 4)
 	tests := map[string]struct {
 		maxEndpoints any // nil leaves max_endpoints out
 		filter       string
@@ -134,7 +133,7 @@ func TestWebhookEndpointsDataSource_maxEndpoints(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			resp := readEndpointsDataSource(t, baseURL, tc.maxEndpoints, tc.filter)
+			resp := readEndpointsDataSource(t, env, tc.maxEndpoints, tc.filter)
 			var errs []string
 			for _, d := range resp.Diagnostics {
 				if d.Severity == tfprotov6.DiagnosticSeverityError {
@@ -172,22 +171,20 @@ func TestWebhookEndpointsDataSource_hugeAccount(t *testing.T) {
 
 // readEndpointsDataSource reads retivo_webhook_endpoints through the
 // protocol with max_endpoints (nil: left out) and url_contains ("": left out).
-func readEndpointsDataSource(t *testing.T, baseURL string, maxEndpoints any, urlContains string) *tfprotov6.ReadDataSourceResponse {
+func readEndpointsDataSource(t *testing.T, env *acctest.Env, maxEndpoints any, urlContains string) *tfprotov6.ReadDataSourceResponse {
 	t.Helper()
-	ctx := context.Background()
-	server, schema := configuredProvider(t, ctx, baseURL)
-	attrs := nullAttributes(schema.ValueType())
+	h := newProtocolHarness(t, env)
+	attrs := map[string]tftypes.Value{}
 	if maxEndpoints != nil {
 		attrs["max_endpoints"] = tftypes.NewValue(tftypes.Number, maxEndpoints)
 	}
 	if urlContains != "" {
 		attrs["url_contains"] = tftypes.NewValue(tftypes.String, urlContains)
 	}
-	config, err := tfprotov6.NewDynamicValue(schema.ValueType(), tftypes.NewValue(schema.ValueType(), attrs))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "retivo_webhook_endpoints", Config: &config})
+	typ := h.schema.DataSourceSchemas["retivo_webhook_endpoints"].ValueType()
+	resp, err := h.server.ReadDataSource(h.ctx, &tfprotov6.ReadDataSourceRequest{
+		TypeName: "retivo_webhook_endpoints", Config: h.value(typ, attrs),
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

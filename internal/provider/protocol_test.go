@@ -33,14 +33,14 @@ type fullServer interface {
 
 // protocolHarness is a configured provider server and its schemas.
 type protocolHarness struct {
-	t        *testing.T
+	t        testing.TB
 	ctx      context.Context
 	server   fullServer
 	schema   *tfprotov6.GetProviderSchemaResponse
 	identity *tfprotov6.ResourceIdentitySchema
 }
 
-func newProtocolHarness(t *testing.T, env *acctest.Env) *protocolHarness {
+func newProtocolHarness(t testing.TB, env *acctest.Env) *protocolHarness {
 	t.Helper()
 	base, err := providerserver.NewProtocol6WithError(provider.New("test")())()
 	if err != nil {
