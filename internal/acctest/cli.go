@@ -89,6 +89,14 @@ func writeConfigDir(t *testing.T, files map[string]string) string {
 	return dir
 }
 
+// WriteMain replaces the configuration's main.tf, for a test's next step.
+func (c *CLI) WriteMain(t *testing.T, config string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(c.Dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // Run runs one terraform command and returns its combined output.
 func (c *CLI) Run(args ...string) (string, error) {
 	return c.RunInput("", args...)

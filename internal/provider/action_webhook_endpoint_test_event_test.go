@@ -2,8 +2,6 @@ package provider_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -165,9 +163,7 @@ resource "retivo_webhook_endpoint" "test" {
 	cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
 	wantDeliveries("create", "/created")
 
-	if err := os.WriteFile(filepath.Join(cli.Dir, "main.tf"), []byte(config("/updated")), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cli.WriteMain(t, config("/updated"))
 	cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
 	wantDeliveries("update", "/created", "/updated")
 

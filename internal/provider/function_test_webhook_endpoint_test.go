@@ -299,7 +299,7 @@ check "receiver" {
 	warned := func(out string) bool { return strings.Contains(out, "does not accept test deliveries") }
 	apply := func(step, url, events string, wantWarning bool, extra ...string) {
 		t.Helper()
-		writeMain(t, cli, config(url, events))
+		cli.WriteMain(t, config(url, events))
 		out, err := cli.Run(append([]string{"apply", "-auto-approve", "-no-color", "-input=false"}, extra...)...)
 		if err != nil {
 			t.Fatalf("%s: the apply failed (exit non-zero): %v\n%s", step, err, out)

@@ -1,8 +1,6 @@
 package provider_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -58,7 +56,7 @@ func TestAccProvider_wrongBaseURLNeverForgetsAnEndpoint(t *testing.T) {
 	}
 	good := env.BaseURL
 	env.BaseURL = strings.TrimSuffix(good, "/api")
-	writeMain(t, cli, endpointConfig(env, `url = "https://example.com/kept"`))
+	cli.WriteMain(t, endpointConfig(env, `url = "https://example.com/kept"`))
 	out, err := cli.Run("destroy", "-auto-approve", "-no-color", "-input=false", "-refresh=false")
 	if err == nil {
 		t.Fatalf("destroy with a wrong base URL succeeded:\n%s", out)
@@ -73,16 +71,9 @@ func TestAccProvider_wrongBaseURLNeverForgetsAnEndpoint(t *testing.T) {
 		t.Errorf("the endpoint left the state although it still exists:\n%s", out)
 	}
 	env.BaseURL = good
-	writeMain(t, cli, config)
+	cli.WriteMain(t, config)
 	if out, err := cli.Run("destroy", "-auto-approve", "-no-color", "-input=false"); err != nil {
 		t.Fatalf("destroy: %v\n%s", err, out)
-	}
-}
-
-func writeMain(t *testing.T, cli *acctest.CLI, config string) {
-	t.Helper()
-	if err := os.WriteFile(filepath.Join(cli.Dir, "main.tf"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -113,7 +104,7 @@ data "retivo_webhook_endpoints" "all" {}
 		t.Errorf("the output contains the API key:\n%s", out)
 	}
 	// Following the advice works.
-	writeMain(t, cli, block(`  api_key = null`))
+	cli.WriteMain(t, block(`  api_key = null`))
 	if out, err := cli.Run("plan", "-no-color", "-input=false"); err != nil {
 		t.Errorf("plan with api_key = null and RETIVO_API_KEY set: %v\n%s", err, out)
 	}

@@ -486,11 +486,9 @@ func TestAccWebhookEndpoint_secretIsSensitiveInPlanOutput(t *testing.T) {
 		t.Errorf("terraform show does not mask the secret:\n%s", out)
 	}
 	// A plan that updates the endpoint never prints the secret.
-	if err := os.WriteFile(filepath.Join(cli.Dir, "main.tf"), []byte(endpointConfig(env, `
+	cli.WriteMain(t, endpointConfig(env, `
   url         = "https://example.com/sensitive"
-  description = "changed"`)), 0o600); err != nil {
-		t.Fatal(err)
-	}
+  description = "changed"`))
 	planOut, err := cli.Run("plan", "-no-color", "-input=false")
 	if err != nil {
 		t.Fatalf("plan: %v\n%s", err, planOut)
