@@ -1,9 +1,9 @@
 // Command testmatrix runs the provider's acceptance suite once per Terraform
 // or OpenTofu CLI and prints a pass/fail table (make testacc-matrix).
 //
-// The default matrix is the terraform on PATH, Terraform 1.14.5 and OpenTofu
-// 1.10.10; the newer CLIs are built from the Go module proxy by
-// tools/build-cli.sh and cached. A test that skips itself on one CLI (a
+// The CLIs are named with -cli (make testacc-matrix names the project's:
+// the terraform on PATH and the versions set in the GNUmakefile); the newer
+// ones are built from the Go module proxy by tools/build-cli.sh and cached. A test that skips itself on one CLI (a
 // feature the CLI lacks) must run on another: a test skipped on every CLI
 // fails the matrix. With a Terraform 1.14 in the matrix, the schema the docs
 // are generated from (internal/cmd/schemajson, which augments what the older
@@ -30,17 +30,17 @@ type cliFlag []string
 func (f *cliFlag) String() string     { return strings.Join(*f, ",") }
 func (f *cliFlag) Set(v string) error { *f = append(*f, v); return nil }
 
-var defaultCLIs = []string{"terraform", "terraform@1.14.5", "tofu@1.10.10"}
-
 func main() {
 	var clis cliFlag
-	flag.Var(&clis, "cli", "a CLI to run the suite on: terraform (the one on PATH), terraform@VERSION or tofu@VERSION; repeatable (default: "+strings.Join(defaultCLIs, ", ")+")")
+	flag.Var(&clis, "cli", "a CLI to run the suite on: terraform (the one on PATH), terraform@VERSION or tofu@VERSION; repeatable, at least once")
 	run := flag.String("run", "^TestAcc", "go test -run pattern: the acceptance suite")
 	pkgs := flag.String("pkg", "./internal/provider/...", "packages to test")
 	logDir := flag.String("logs", "", "directory for each CLI's go test output (default: a temporary one)")
 	flag.Parse()
 	if len(clis) == 0 {
-		clis = defaultCLIs
+		fmt.Fprintln(os.Stderr, "testmatrix: name at least one CLI with -cli, such as -cli terraform -cli tofu@1.10.10 "+
+			"(make testacc-matrix names the project's)")
+		os.Exit(2)
 	}
 	if err := runMatrix(clis, *run, *pkgs, *logDir, os.Stdout); err != nil {
 		fmt.Fprintf(os.Stderr, "testmatrix: %v\n", err)
