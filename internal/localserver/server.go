@@ -95,7 +95,7 @@ func New(opts Options) *Server {
 		},
 	}
 	for _, k := range opts.APIKeys {
-		if validKeyShape(k) {
+		if ValidKeyShape(k) {
 			s.keys[k] = true
 		}
 	}
@@ -171,7 +171,9 @@ func isLive(r *http.Request) bool {
 	return strings.HasPrefix(token, "rt_live_")
 }
 
-func validKeyShape(k string) bool {
+// ValidKeyShape reports whether k looks like a Retivo API key: rt_live_ or
+// rt_test_ and more; New ignores keys of any other shape.
+func ValidKeyShape(k string) bool {
 	for _, prefix := range []string{"rt_live_", "rt_test_"} {
 		if strings.HasPrefix(k, prefix) && len(k) > len(prefix) {
 			return true

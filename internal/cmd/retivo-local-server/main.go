@@ -42,8 +42,8 @@ func run() error {
 	}
 	apiKeys := strings.Split(*keys, ",")
 	for _, k := range apiKeys {
-		if !strings.HasPrefix(k, "rt_test_") && !strings.HasPrefix(k, "rt_live_") {
-			return errors.New("every key in -api-keys must start with rt_test_ or rt_live_")
+		if !localserver.ValidKeyShape(k) {
+			return errors.New("every key in -api-keys must start with rt_test_ or rt_live_ and go on after it")
 		}
 	}
 	server := localserver.New(localserver.Options{
