@@ -62,7 +62,7 @@ func TestDescribeAPIError_settingsNamedForTheCaller(t *testing.T) {
 	rateLimited := &retivo.Error{Method: "GET", Path: "/webhooks/endpoints", StatusCode: 429}
 	tests := []struct {
 		caller      callerKind
-		err         error
+		err         *retivo.Error
 		want, never string
 	}{
 		{dataSourceRead, wrongBase, "base_url in the provider block", "second argument"},
@@ -73,7 +73,7 @@ func TestDescribeAPIError_settingsNamedForTheCaller(t *testing.T) {
 		{functionCall, rateLimited, EnvMaxRetries + " / " + EnvMaxRetryWait, "max_retries"},
 	}
 	for _, tc := range tests {
-		t.Run(fmt.Sprintf("%d/%d", tc.caller, tc.err.(*retivo.Error).StatusCode), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%d/%d", tc.caller, tc.err.StatusCode), func(t *testing.T) {
 			_, detail := describeAPIError(tc.caller, "list webhook endpoints", tc.err)
 			if !strings.Contains(detail, tc.want) || strings.Contains(detail, tc.never) {
 				t.Errorf("detail should say %q and never %q:\n%s", tc.want, tc.never, detail)

@@ -17,7 +17,7 @@ func TestResultCache_sendsOncePerKey(t *testing.T) {
 	for round := range rounds {
 		var cache resultCache
 		var sends atomic.Int32
-		send := func() (*retivo.TestResult, error) {
+		send := func() (*retivo.TestResult, error) { //nolint:unparam // the signature resultCache.do takes
 			sends.Add(1)
 			return &retivo.TestResult{}, nil
 		}
