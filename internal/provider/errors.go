@@ -102,16 +102,18 @@ func apiErrorDiagnostic(caller callerKind, action string, err error) diag.Diagno
 }
 
 func describeAPIError(caller callerKind, action string, err error) (string, string) {
+	var leftover *retivo.LeftoverError
+	if errors.As(err, &leftover) {
+		summary, detail := describeAPIError(caller, action, leftover.Err)
+		return summary, fmt.Sprintf("%s\n\n%d attempt(s) to create the endpoint got no usable answer and may have "+
+			"registered it anyway. %s.", detail, leftover.UnknownAttempts,
+			retivo.DescribeLeftovers(leftover.Leftovers, leftover.LookupErr))
+	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return "Timed out", fmt.Sprintf("Could not %s before the deadline: %v.\n\n%s", action, err, caller.timeoutSetting())
 	}
 	if errors.Is(err, context.Canceled) {
 		detail := fmt.Sprintf("Could not %s: the operation was cancelled.", action)
-		if apiErr, ok := retivo.AsError(err); ok && apiErr.MayHaveCommitted {
-			detail += " The request had already been sent, so Retivo may have created the endpoint without " +
-				"Terraform learning its id and secret. The next plan warns about an endpoint identical to a " +
-				"planned one: import it, or delete it through the Retivo API."
-		}
 		return "Cancelled", detail
 	}
 	if errors.Is(err, retivo.ErrAnswerTooLarge) {

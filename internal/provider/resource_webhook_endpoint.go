@@ -192,21 +192,12 @@ func (r *webhookEndpointResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	created := outcome.Endpoint
-	if outcome.CleanupErr != nil {
-		resp.Diagnostics.AddWarning("An earlier attempt may have left an endpoint",
-			fmt.Sprintf("Webhook endpoint %s was created, after an earlier attempt whose answer was lost. Looking "+
-				"for an endpoint that attempt may have registered failed: %v. If the account holds an endpoint "+
-				"identical to this one that no configuration manages, delete it through the Retivo API; the "+
-				"next plan names it.", created.ID, outcome.CleanupErr))
-	}
-	r.client.MarkManaged(created.ID)
-	if len(outcome.Unattributed) > 0 {
-		resp.Diagnostics.AddWarning("Identical webhook endpoints left alone",
-			fmt.Sprintf("Webhook endpoint %s was created, but a first attempt's answer was lost, and Retivo now "+
-				"holds identical endpoints (same url, description, events and active) that this apply cannot "+
-				"attribute: %s. One may be left over from the lost attempt, and others may belong to another "+
-				"workspace or program using the same API key, so none was deleted. Delete the ones nobody "+
-				"manages through the Retivo API, or import them.", created.ID, strings.Join(outcome.Unattributed, ", ")))
+	if outcome.UnknownAttempts > 0 {
+		resp.Diagnostics.AddWarning("An earlier attempt may have left a webhook endpoint for "+body.URL,
+			fmt.Sprintf("Webhook endpoint %s was created, but %d earlier attempt(s) got no usable answer and may "+
+				"have registered an endpoint too. %s.", created.ID, outcome.UnknownAttempts,
+				retivo.DescribeLeftovers(outcome.Leftovers, outcome.LeftoverLookupErr)))
+		resp.Diagnostics.Append(rememberLeftovers(ctx, resp.Private, outcome.Leftovers)...)
 	}
 
 	// State comes straight from the create answer: it is the only one that
@@ -244,26 +235,37 @@ func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadReq
 
 	// The API has no "get one endpoint" call: read through the list, shared
 	// by every read of this provider process (see retivo.Client.Endpoints).
-	found, ok, err := r.client.FindEndpoint(ctx, state.ID.ValueString())
+	id := state.ID.ValueString()
+	lookup, err := r.client.FindEndpoint(ctx, id)
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic(resourceRead, "read webhook endpoint "+state.ID.ValueString(), err))
+		resp.Diagnostics.Append(apiErrorDiagnostic(resourceRead, "read webhook endpoint "+id, err))
 		return
 	}
-	if !ok {
-		// Deleted outside Terraform: forget it, so the next plan recreates it.
-		resp.Diagnostics.AddWarning("Webhook endpoint not found",
-			fmt.Sprintf("Webhook endpoint %s was not found on Retivo (deleted outside Terraform, or a wrong id "+
-				"or API key?). It has been removed from the state; while it stays in the configuration, the "+
-				"next apply creates a new one.", state.ID.ValueString()))
+	if !lookup.Found {
+		resp.Diagnostics.AddWarning("Webhook endpoint not found", notFoundDetail(id, lookup.LeftOut))
 		resp.State.RemoveResource(ctx)
 		// The framework wants an identity after every successful read, even
 		// one that removes the resource.
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 		return
 	}
-	r.client.MarkManaged(found.ID)
-	state.merge(found)
+	state.merge(lookup.Endpoint)
 	resp.Diagnostics.Append(saveState(ctx, &resp.State, resp.Identity, &state)...)
+	resp.Diagnostics.Append(r.checkLeftovers(ctx, req.Private, resp.Private, state)...)
+}
+
+// notFoundDetail explains a refresh that did not find the endpoint, which
+// two list answers in a row left out.
+func notFoundDetail(id string, leftOut int) string {
+	detail := fmt.Sprintf("Webhook endpoint %s was not found on Retivo in two list answers in a row (deleted "+
+		"outside Terraform, or a wrong id or API key?). It has been removed from the state; while it stays in "+
+		"the configuration, the next apply creates a new one.", id)
+	if leftOut > 0 {
+		detail += fmt.Sprintf("\n\nThe list also held %d endpoint(s) whose id is not usable, which were left "+
+			"out: this endpoint may be one of them, answered under a damaged id. Report it to Retivo support "+
+			"before applying, or the apply creates a second endpoint.", leftOut)
+	}
+	return detail
 }
 
 func (r *webhookEndpointResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -331,26 +333,15 @@ func (r *webhookEndpointResource) Delete(ctx context.Context, req resource.Delet
 const duplicateCheckTimeout = 30 * time.Second
 
 // ModifyPlan warns when a planned create would register an endpoint
-// identical to one the account already holds outside this configuration's
-// state: the receiver would get every event twice, and the existing one may
-// be a leftover of an interrupted apply (its id and secret never reached
-// the state). Endpoints in state are marked managed first, by the refresh
-// and by the plan of each existing resource, so a replacement (secret
-// rotation) is not taken for a duplicate of the endpoint it replaces.
+// identical to one the account already holds: the receiver would get every
+// event twice, or the existing one is a leftover of an interrupted or
+// failed apply (its id and secret never reached a state). It looks at
+// creates only, so an endpoint being replaced (create_before_destroy) is
+// not taken for a duplicate of its replacement, and it keeps no record of
+// other resources, so what it says does not depend on the order in which
+// Terraform plans them.
 func (r *webhookEndpointResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.client == nil {
-		return
-	}
-	if !req.State.Raw.IsNull() {
-		// In state, whether it stays, changes, is replaced or destroyed.
-		var id types.String
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
-		if isKnown(id) {
-			r.client.MarkManaged(id.ValueString())
-		}
-		return
-	}
-	if req.Plan.Raw.IsNull() {
+	if r.client == nil || !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan webhookEndpointResourceModel
@@ -370,16 +361,16 @@ func (r *webhookEndpointResource) ModifyPlan(ctx context.Context, req resource.M
 	if err != nil {
 		return // the plan goes on; the apply reports a Retivo that cannot be reached
 	}
-	if ids := r.client.IdenticalEndpoints(snapshot, body); len(ids) > 0 {
+	if ids := retivo.IdenticalEndpoints(snapshot, body, ""); len(ids) > 0 {
 		// The url in the summary keeps Terraform from folding the warnings
 		// of several resources into one, which would hide their ids.
 		resp.Diagnostics.AddWarning("An identical webhook endpoint already exists for "+body.URL,
 			fmt.Sprintf("This plan creates a webhook endpoint for %s, but Retivo already holds %d identical "+
-				"endpoint(s) (same url, description, events and active) that this plan has not read from the "+
-				"state: %s.\n\nIf one is a leftover of an interrupted apply, its secret is lost: delete it through "+
-				"the Retivo API, or import it (terraform import, or an import block with its id) and replace it "+
-				"to get a new secret. If another configuration manages it, the receiver will get every event "+
-				"twice.", body.URL, len(ids), strings.Join(ids, ", ")))
+				"endpoint(s) (same url, description, events and active): %s.\n\nIf no Terraform state holds one "+
+				"(a leftover of an interrupted or failed apply), nobody knows its signing secret: delete it "+
+				"through the Retivo API, or import it (terraform import, or an import block with its id) and "+
+				"replace it to get a new secret. If another resource or workspace manages it, the receiver will "+
+				"get every event twice.", body.URL, len(ids), strings.Join(ids, ", ")))
 	}
 }
 

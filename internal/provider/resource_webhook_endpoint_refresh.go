@@ -24,6 +24,9 @@ func (r *webhookEndpointResource) readUnchanged(ctx context.Context, req resourc
 	if r.client == nil || req.State.Raw.As(&attrs) != nil {
 		return false
 	}
+	if remembered, _ := req.Private.GetKey(ctx, leftoversKey); len(remembered) > 0 {
+		return false // the full read names them
+	}
 	id, ok := rawString(attrs["id"])
 	if !ok {
 		return false
@@ -37,16 +40,15 @@ func (r *webhookEndpointResource) readUnchanged(ctx context.Context, req resourc
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	found, ok, err := r.client.FindEndpoint(ctx, id)
+	lookup, err := r.client.FindEndpoint(ctx, id)
 	if err != nil {
 		// Reported here: the full read would only list again.
 		resp.Diagnostics.Append(apiErrorDiagnostic(resourceRead, "read webhook endpoint "+id, err))
 		return true
 	}
-	if !ok || !matchesState(found, attrs) {
+	if !lookup.Found || !matchesState(lookup.Endpoint, attrs) {
 		return false
 	}
-	r.client.MarkManaged(found.ID)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id))...)
 	return true
 }

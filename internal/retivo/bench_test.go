@@ -63,8 +63,8 @@ func BenchmarkSnapshotFind(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		id := fmt.Sprintf("we_%024d", i%1000)
-		if _, ok, err := client.FindEndpoint(ctx, id); err != nil || !ok {
-			b.Fatalf("%s: %v %v", id, ok, err)
+		if lookup, err := client.FindEndpoint(ctx, id); err != nil || !lookup.Found {
+			b.Fatalf("%s: %v %v", id, lookup.Found, err)
 		}
 		i++
 	}

@@ -84,7 +84,6 @@ type Client struct {
 	redactor  *Redactor
 	snapshots *snapshots
 	creates   *createRecords
-	managed   managedIDs
 }
 
 // New returns a client for cfg. It checks the configuration but makes no request.
@@ -107,7 +106,7 @@ func New(cfg Config) (*Client, error) {
 		maxBytes:  positiveOr(cfg.MaxResponseBytes, DefaultMaxResponseBytes),
 		http:      newRetryingClient(cfg, redactor),
 		redactor:  redactor,
-		snapshots: newSnapshots(positiveOr(cfg.SnapshotMaxAge, DefaultSnapshotMaxAge)),
+		snapshots: newSnapshots(positiveOr(cfg.SnapshotMaxAge, DefaultSnapshotMaxAge), time.Now),
 		creates:   newCreateRecords(),
 	}, nil
 }

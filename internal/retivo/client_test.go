@@ -327,10 +327,11 @@ func TestClient_retriesThenSucceeds(t *testing.T) {
 	}
 }
 
-func TestClient_ambiguousCreateRecovers(t *testing.T) {
+// A create whose first answer is lost is resent, and the endpoint the lost
+// attempt registered is named as a leftover, never deleted; an identical
+// endpoint that existed before is neither deleted nor named.
+func TestClient_ambiguousCreateNamesItsLeftover(t *testing.T) {
 	f := newFixture(t, localserver.Options{}, retivo.Config{})
-	// Someone else's endpoint, identical to ours, made before the apply: it
-	// must survive the recovery.
 	theirs := f.server.InsertEndpoint(localserver.Endpoint{URL: "https://example.com", Active: true})
 	f.server.AddFault(localserver.Fault{Route: localserver.RouteCreate, DropAfterCommit: true, Times: 1})
 
@@ -338,55 +339,151 @@ func TestClient_ambiguousCreateRecovers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stored := f.server.Endpoints()
-	if len(stored) != 2 {
-		t.Fatalf("server holds %d endpoints, want 2 (theirs and ours)", len(stored))
-	}
-	if _, ok := f.server.Endpoint(theirs.ID); !ok {
-		t.Error("recovery deleted an endpoint made outside this process")
-	}
 	ours, ok := f.server.Endpoint(created.ID)
 	if !ok || ours.Secret != created.Secret {
 		t.Error("the returned endpoint is not on the server with the returned secret")
 	}
-	if got := f.server.Count(localserver.RouteCreate); got != 2 {
-		t.Errorf("create sent %d times, want 2 (the dropped one and one after recovery)", got)
+	var leftover string
+	for _, e := range f.server.Endpoints() {
+		if e.ID != theirs.ID && e.ID != created.ID {
+			leftover = e.ID
+		}
 	}
-	if got := f.server.Count(localserver.RouteDelete); got != 1 {
-		t.Errorf("%d deletes, want 1 (the orphan)", got)
+	if n := len(f.server.Endpoints()); n != 3 || leftover == "" {
+		t.Fatalf("server holds %d endpoints, want 3 (theirs, the leftover, ours)", n)
+	}
+	if created.UnknownAttempts != 1 || !slices.Equal(created.Leftovers, []string{leftover}) {
+		t.Errorf("unknown attempts %d, leftovers %v; want 1 and [%s]", created.UnknownAttempts, created.Leftovers, leftover)
+	}
+	if got := f.server.Count(localserver.RouteCreate); got != 2 {
+		t.Errorf("create sent %d times, want 2 (the dropped one and the resend)", got)
+	}
+	if got := f.server.Count(localserver.RouteDelete); got != 0 {
+		t.Errorf("%d deletes, want none: the client never deletes what it did not create", got)
 	}
 }
 
+// Every endpoint identical creates leave behind is either returned with its
+// secret or named as a leftover by the create that may have made it; none is
+// deleted.
 func TestClient_concurrentIdenticalAmbiguousCreates(t *testing.T) {
 	f := newFixture(t, localserver.Options{}, retivo.Config{})
 	f.server.AddFault(localserver.Fault{Route: localserver.RouteCreate, DropAfterCommit: true, Every: 2})
 	const n = 12
-	results := make(chan *retivo.Endpoint, n)
+	var mu sync.Mutex
+	returned := map[string]string{}
+	named := map[string]bool{}
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
-			// Under this much fault an unlucky create may give up (a
-			// re-apply retries it); what must hold is that nothing is lost.
 			e, err := f.client.CreateEndpoint(context.Background(), retivo.CreateEndpointRequest{URL: "https://same.example"})
-			if err == nil {
-				results <- e.Endpoint
+			mu.Lock()
+			defer mu.Unlock()
+			var leftover *retivo.LeftoverError
+			switch {
+			case err == nil:
+				returned[e.ID] = e.Secret
+				for _, id := range e.Leftovers {
+					named[id] = true
+				}
+			case errors.As(err, &leftover):
+				for _, id := range leftover.Leftovers {
+					named[id] = true
+				}
+			default:
+				t.Errorf("create failed without naming what it may have left: %v", err)
 			}
 		})
 	}
 	wg.Wait()
-	close(results)
-	ids := map[string]string{}
-	for e := range results {
-		ids[e.ID] = e.Secret
+	if len(returned) < n-2 {
+		t.Errorf("%d of %d creates returned an endpoint", len(returned), n)
 	}
-	stored := f.server.Endpoints()
-	if len(ids) < n-2 || len(stored) != len(ids) {
-		t.Fatalf("%d distinct endpoints returned, server holds %d; want the same number, about %d", len(ids), len(stored), n)
-	}
-	for _, e := range stored {
-		if secret, ok := ids[e.ID]; !ok || secret != e.Secret {
-			t.Errorf("server endpoint %s is an orphan or has another secret", e.ID)
+	for _, e := range f.server.Endpoints() {
+		secret, ok := returned[e.ID]
+		switch {
+		case ok && secret != e.Secret:
+			t.Errorf("endpoint %s has another secret than the one returned", e.ID)
+		case !ok && !named[e.ID]:
+			t.Errorf("endpoint %s was neither returned nor named as a leftover", e.ID)
 		}
+	}
+	if got := f.server.Count(localserver.RouteDelete); got != 0 {
+		t.Errorf("%d deletes, want none", got)
+	}
+}
+
+// A create answer that names an endpoint the account held before the create
+// is not for this create: an error naming it, and the endpoint the create
+// really registered is named as a leftover.
+func TestClient_createAnswerWithAnExistingIDIsAnError(t *testing.T) {
+	f := newFixture(t, localserver.Options{}, retivo.Config{})
+	b := f.server.InsertEndpoint(localserver.Endpoint{URL: "https://example.com/b", Active: true})
+	f.server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Times: 1, AnswerAfterCommit: true, Status: 201,
+		Body: `{"endpoint": {"id": "` + b.ID + `", "url": "https://example.com/c", "active": true, "secret": "whsec_lie0123456789"}}`})
+	created, err := f.client.CreateEndpoint(context.Background(), retivo.CreateEndpointRequest{URL: "https://example.com/c"})
+	var leftover *retivo.LeftoverError
+	if !errors.As(err, &leftover) {
+		t.Fatalf("want an error naming the leftover, got %+v, %v", created, err)
+	}
+	if !strings.Contains(err.Error(), b.ID) || !strings.Contains(err.Error(), "existed before") {
+		t.Errorf("the error does not name %s as an endpoint that existed before: %v", b.ID, err)
+	}
+	var c string
+	for _, e := range f.server.Endpoints() {
+		if e.ID != b.ID {
+			c = e.ID
+		}
+	}
+	if !slices.Equal(leftover.Leftovers, []string{c}) {
+		t.Errorf("leftovers %v, want the endpoint the create registered, [%s]", leftover.Leftovers, c)
+	}
+	if n := f.server.Count(localserver.RouteCreate); n != 1 {
+		t.Errorf("%d creates; a lying answer is not resent", n)
+	}
+}
+
+// An update answer that describes another endpoint is an error naming both:
+// it is not this update's result.
+func TestClient_updateAnswerForAnotherEndpointIsAnError(t *testing.T) {
+	f := newFixture(t, localserver.Options{}, retivo.Config{})
+	a := f.server.InsertEndpoint(localserver.Endpoint{URL: "https://example.com/a", Active: true})
+	b := f.server.InsertEndpoint(localserver.Endpoint{URL: "https://example.com/b", Active: true})
+	f.server.AddFault(localserver.Fault{Route: localserver.RouteUpdate, Times: 1, AnswerAfterCommit: true, Status: 200,
+		Body: `{"endpoint": {"id": "` + b.ID + `", "url": "https://example.com/b", "active": true}}`})
+	updated, err := f.client.UpdateEndpoint(context.Background(), a.ID, retivo.UpdateEndpointRequest{URL: retivo.String("https://example.com/a2")})
+	if err == nil {
+		t.Fatalf("an answer for %s was taken for the update of %s: %+v", b.ID, a.ID, updated)
+	}
+	if !strings.Contains(err.Error(), a.ID) || !strings.Contains(err.Error(), b.ID) {
+		t.Errorf("the error does not name both ids: %v", err)
+	}
+}
+
+// A list that misses an endpoint once does not make it look deleted: the
+// absence is confirmed by one more list, which every id missing from the
+// same snapshot shares; only a second miss is believed.
+func TestClient_findConfirmsAbsence(t *testing.T) {
+	f := newFixture(t, localserver.Options{}, retivo.Config{})
+	a := f.server.InsertEndpoint(localserver.Endpoint{URL: "https://example.com/a", Active: true})
+	b := f.server.InsertEndpoint(localserver.Endpoint{URL: "https://example.com/b", Active: true})
+	f.server.AddFault(localserver.Fault{Route: localserver.RouteList, Times: 1, Status: 200, Body: `{"endpoints": []}`})
+	ctx := context.Background()
+	for _, id := range []string{a.ID, b.ID} {
+		lookup, err := f.client.FindEndpoint(ctx, id)
+		if err != nil || !lookup.Found {
+			t.Fatalf("endpoint %s, missing from one lagging list, was taken for gone: %+v %v", id, lookup, err)
+		}
+	}
+	if n := f.server.Count(localserver.RouteList); n != 2 {
+		t.Errorf("%d list calls, want 2: the lagging one and one confirmation for both", n)
+	}
+	lookup, err := f.client.FindEndpoint(ctx, "we_gone")
+	if err != nil || lookup.Found {
+		t.Fatalf("a missing endpoint: %+v %v", lookup, err)
+	}
+	if n := f.server.Count(localserver.RouteList); n != 3 {
+		t.Errorf("%d list calls, want 3: a miss in the current snapshot is confirmed by one more", n)
 	}
 }
 
@@ -514,13 +611,13 @@ func TestClient_createFaults(t *testing.T) {
 		wantStored               int
 	}{
 		// The server committed but its answer is unusable: the endpoint is
-		// an orphan without a known secret; it is removed and the answer
+		// a leftover without a known secret; it is named and the answer
 		// reported (without quoting it: it holds the secret).
 		"unusable success answer": {
 			fault: localserver.Fault{Route: localserver.RouteCreate, Times: 1, AnswerAfterCommit: true, Status: 201,
 				Body: `{"endpoint": {"id": 7, "secret": "whsec_do_not_leak_me"}}`},
 			wantErr:     "could not be read",
-			wantCreates: 1, wantDeletes: 1, wantStored: 0,
+			wantCreates: 1, wantDeletes: 0, wantStored: 1,
 		},
 		// A 503 without Retry-After may come from a gateway that forwarded
 		// the create: recover, then resend.
@@ -533,13 +630,13 @@ func TestClient_createFaults(t *testing.T) {
 			fault:       localserver.Fault{Route: localserver.RouteCreate, Times: 1, Status: 503, RetryAfter: "0"},
 			wantCreates: 2, wantDeletes: 0, wantStored: 1,
 		},
-		// A 500 after the endpoint was stored: the orphan is removed and
+		// A 500 after the endpoint was stored: the leftover is named and
 		// the error reported, not resent.
 		"500 after commit": {
 			fault: localserver.Fault{Route: localserver.RouteCreate, Times: 1, AnswerAfterCommit: true, Status: 500,
 				Body: `{"error": "database timeout"}`},
 			wantErr:     "database timeout",
-			wantCreates: 1, wantDeletes: 1, wantStored: 0,
+			wantCreates: 1, wantDeletes: 0, wantStored: 1,
 		},
 	}
 	for name, tc := range tests {

@@ -4,136 +4,151 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 )
 
-// maxCreateRounds bounds how many times an ambiguous create is recovered and
-// sent again.
-const maxCreateRounds = 5
+// MaxCreateResends is how many times a create whose outcome is unknown is
+// sent again. Each unknown attempt may have registered an endpoint whose
+// secret nobody has (a leftover), and the API has no idempotency key that
+// would let the client find out which endpoint a lost attempt made; so a
+// resend trades the apply's success for at most one more leftover. One
+// resend covers the common case (one dropped answer); a second covers a
+// short flaky stretch; beyond that the server is not answering creates and
+// the apply should stop and say so.
+const MaxCreateResends = 2
 
 // CreateEndpoint registers an endpoint and returns it with its signing
 // secret, which no other answer ever carries.
 //
-// Ambiguous creates. When a create may have reached the server but no answer
-// came back (the connection dropped after the request was written, a timeout,
-// a 502 or 504 from a gateway), the server may hold an endpoint whose secret
-// nobody has: an orphan. Resending blindly could make a second one. Instead:
+// The client never deletes, changes or adopts an endpoint it did not get
+// from a create answer. When an attempt's outcome is unknown (the
+// connection dropped after the request was written, a timeout, a 502 or 504
+// from a gateway, a success answer that cannot be used), the server may hold
+// an endpoint whose secret nobody has. Resending (at most MaxCreateResends
+// times) may add another. Such endpoints are only named: once the create is
+// settled, one list call finds the endpoints identical to the request
+// that no list saw before the first unknown attempt and that no create of
+// this client returned; the result's Leftovers (or the error) names them.
+// Another program creating an identical endpoint meanwhile would be named
+// too: the names are candidates, never deleted.
 //
-//  1. Before the client's first create, one list call records which
-//     endpoints already exist (a refresh usually did this already). Every
-//     list answer records the ids it saw, and every create answer the id it
-//     registered, in the client's createRecords.
-//  2. Creates of identical endpoints (same url, description, events, active)
-//     are grouped by a per-fingerprint RWMutex: creates hold it shared while
-//     in flight, recovery holds it exclusively, so recovery never runs while
-//     an identical create of this client is still waiting for its answer.
-//  3. Recovery lists the endpoints and deletes every one that matches the
-//     request exactly, was not registered by this client (a registered one
-//     belongs to a resource that has its secret), and was not seen by any
-//     list answered before the ambiguous create was sent (an older one
-//     belongs to someone else). Those are orphans of this client: without
-//     a secret they are useless, so deleting them loses nothing.
-//  4. The create is then sent again (after a transport failure or a gateway
-//     error; a plain 500 is reported as it is), up to maxCreateRounds times,
-//     and once one succeeds, step 3 runs one last time for an earlier
-//     attempt the server may have committed late.
+// Before the client's first create, one list call records which endpoints
+// already exist (a refresh usually made it already): a create answer that
+// names one of them, or an endpoint an earlier create of this client
+// returned, is not believed.
 //
-// A create already sent, and each recovery, may outlive a caller that has
-// gone by up to GracePeriod.
-//
-// So after the apply the server holds exactly the endpoints in state, each
-// with its secret. What this cannot tell apart: another program creating an
-// identical endpoint (same url, description, events and active) in the
-// moments between our baseline list and our recovery; and an attempt the
-// server commits even later than the last look.
+// A create already sent may outlive a caller that has gone by up to
+// GracePeriod (its answer is the only copy of the secret), and so may the
+// list call that names leftovers.
 func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) (*Created, error) {
 	if err := c.ensureBaseline(ctx); err != nil {
 		return nil, err
 	}
-	key := fingerprint(req)
-	lock := c.creates.lock(key)
-	// One grace period for every clean-up of this call: a cancelled apply
-	// ends at most GracePeriod after the cancel, however many rounds ran.
-	cleanupCtx, endCleanup := withGrace(ctx)
-	defer endCleanup()
-	var lastErr error
-	var unattributed []string
-	firstSince := c.creates.lastObservation()
-	for range maxCreateRounds {
-		since := c.creates.lastObservation()
-		lock.RLock()
+	firstSent := c.creates.lastObservation()
+	unknown := 0
+	for {
 		created, err := c.createOnce(ctx, req)
-		lock.RUnlock()
 		if err == nil {
-			result := &Created{Endpoint: created}
-			if lastErr != nil {
-				// An earlier attempt's endpoint may have been committed
-				// after the recovery looked (a gateway timed out while the
-				// server was still working): look once more. Whatever the
-				// sweep did, the endpoint exists and this is the only copy
-				// of its secret: it must reach the state.
-				left, recErr := c.removeOrphans(cleanupCtx, key, lock, req, firstSince)
-				unattributed = appendNew(unattributed, left...)
-				result.CleanupErr = recErr
+			result := &Created{Endpoint: created, UnknownAttempts: unknown}
+			if unknown > 0 {
+				result.Leftovers, result.LeftoverLookupErr = c.leftovers(ctx, req, firstSent)
 			}
-			result.Unattributed = unattributed
 			return result, nil
 		}
 		apiErr, ok := AsError(err)
-		if !ok || !apiErr.MayHaveCommitted {
-			return nil, err
+		if ok && apiErr.MayHaveCommitted {
+			unknown++
 		}
-		lastErr = err
-		c.creates.ambiguous(key, 1)
-		left, recErr := c.removeOrphans(cleanupCtx, key, lock, req, since)
-		if recErr != nil {
-			return nil, fmt.Errorf("%w; the create may have registered an endpoint without its secret, and "+
-				"removing it failed: %v", err, recErr)
-		}
-		unattributed = appendNew(unattributed, left...)
-		if ctx.Err() != nil || !resendable(apiErr) {
-			return nil, withUnattributed(err, unattributed)
+		if !ok || !apiErr.MayHaveCommitted || ctx.Err() != nil || !resendable(apiErr) || unknown > MaxCreateResends {
+			if unknown == 0 {
+				return nil, err
+			}
+			ids, lookupErr := c.leftovers(ctx, req, firstSent)
+			return nil, &LeftoverError{Err: err, UnknownAttempts: unknown, Leftovers: ids, LookupErr: lookupErr}
 		}
 	}
-	return nil, withUnattributed(fmt.Errorf("%w (the create's outcome was unknown %d times; any endpoints it may "+
-		"have registered were removed)", lastErr, maxCreateRounds), unattributed)
 }
 
-// Created is a created endpoint, with its secret, and what the recovery of
-// an ambiguous attempt could not settle.
+// Created is a created endpoint, with its secret, and what the attempts
+// whose outcome was unknown may have left.
 type Created struct {
 	*Endpoint
-	// Unattributed are endpoints identical to this one (same url,
-	// description, events and active) that an ambiguous attempt of this
-	// client may have registered, but so may another program using the
-	// same account: there were more of them than ambiguous attempts, so
-	// recovery deleted none. Whoever owns them should check.
-	Unattributed []string
-	// CleanupErr says why the last look for an earlier attempt's endpoint
-	// failed: one may be left on Retivo without its secret.
-	CleanupErr error
+	// UnknownAttempts is how many attempts before the one that succeeded
+	// may have registered an endpoint nobody has the secret of.
+	UnknownAttempts int
+	// Leftovers are the endpoints identical to this one that those attempts
+	// may have registered (see CreateEndpoint).
+	Leftovers []string
+	// LeftoverLookupErr says why the look for them failed.
+	LeftoverLookupErr error
 }
 
-// withUnattributed names the endpoints recovery left alone in err.
-func withUnattributed(err error, ids []string) error {
-	if len(ids) == 0 {
-		return err
+// LeftoverError is a failed create some of whose attempts may have
+// registered an endpoint: Leftovers names the candidates.
+type LeftoverError struct {
+	Err             error
+	UnknownAttempts int
+	Leftovers       []string
+	LookupErr       error
+}
+
+func (e *LeftoverError) Error() string {
+	return fmt.Sprintf("%v (%d attempt(s) whose outcome is unknown; %s)", e.Err, e.UnknownAttempts,
+		DescribeLeftovers(e.Leftovers, e.LookupErr))
+}
+
+func (e *LeftoverError) Unwrap() error { return e.Err }
+
+// DescribeLeftovers says, in a sentence, which endpoints attempts whose
+// outcome was unknown may have left, and what to do about them.
+func DescribeLeftovers(ids []string, lookupErr error) string {
+	switch {
+	case lookupErr != nil:
+		return fmt.Sprintf("looking for endpoints they may have left failed (%v); the next plan names any "+
+			"endpoint identical to a configured one that is not in the state", lookupErr)
+	case len(ids) == 0:
+		return "none is on Retivo now; if one appears later, the next plan names it"
 	}
-	return fmt.Errorf("%w; endpoints identical to this one that an earlier attempt may have registered, or "+
-		"another program using the same account: %s (not deleted, since they cannot be told apart; delete "+
-		"the ones nobody manages through the Retivo API)", err, strings.Join(ids, ", "))
+	return fmt.Sprintf("Retivo now holds identical endpoint(s) that no earlier list showed: %s. Nobody knows "+
+		"their signing secret: delete them through the Retivo API, or import them and replace them to get a new "+
+		"secret. Another program creating an identical endpoint at the same moment would be named too, so they "+
+		"were not deleted", strings.Join(ids, ", "))
 }
 
-func appendNew(list []string, ids ...string) []string {
-	for _, id := range ids {
-		if !slices.Contains(list, id) {
-			list = append(list, id)
+// leftovers lists the endpoints identical to req that no list answered
+// before observation `since` saw and no create of this client returned. It
+// runs under a grace context: the caller may have gone (see GracePeriod).
+func (c *Client) leftovers(ctx context.Context, req CreateEndpointRequest, since uint64) ([]string, error) {
+	graced, cancel := withGrace(ctx)
+	defer cancel()
+	listing, err := c.ListEndpoints(graced)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, e := range listing.Endpoints {
+		if matchesRequest(e, req) && c.creates.newSince(e.ID, since) {
+			ids = append(ids, e.ID)
 		}
 	}
-	return list
+	return ids, nil
+}
+
+// IdenticalEndpoints returns the ids of the snapshot's endpoints that req
+// would duplicate (same url, description, events and active), but for the
+// one with id except.
+func IdenticalEndpoints(s *Snapshot, req CreateEndpointRequest, except string) []string {
+	var ids []string
+	for _, e := range s.Endpoints {
+		if e.ID != except && matchesRequest(e, req) {
+			ids = append(ids, e.ID)
+		}
+	}
+	return ids
 }
 
 // ensureBaseline makes sure a list call has recorded the existing endpoints
@@ -151,41 +166,19 @@ func (c *Client) ensureBaseline(ctx context.Context) error {
 	return err
 }
 
-// removeOrphans deletes the endpoints an ambiguous create of req may have
-// registered. ctx is the create's clean-up context (withGrace), so that an
-// apply cancelled or timed out mid-create still cleans up, within
-// GracePeriod. When there are more
-// candidates than this client has unsettled ambiguous attempts of the same
-// endpoint, some belong to someone else (another workspace using the same
-// key created an identical endpoint meanwhile) and there is no telling
-// which: it deletes none and returns them. Deleting someone else's endpoint
-// (and so rotating their secret) is worse than leaving an orphan.
-func (c *Client) removeOrphans(ctx context.Context, key string, lock *sync.RWMutex, req CreateEndpointRequest, since uint64) ([]string, error) {
-	lock.Lock()
-	defer lock.Unlock()
-
-	listing, err := c.ListEndpoints(ctx)
-	if err != nil {
-		return nil, err
+// checkCreatedID refuses a create answer whose id the client knew before the
+// create was sent: an endpoint that was already in the account, or one an
+// earlier create returned. The endpoint the create registered, if any, is
+// then unknown.
+func (c *Client) checkCreatedID(id string, sentAfter uint64, status int) error {
+	if c.creates.newSince(id, sentAfter) {
+		return nil
 	}
-	var candidates []string
-	for _, e := range listing.Endpoints {
-		if matchesRequest(e, req) && c.creates.mayBeOrphanOf(e.ID, since) {
-			candidates = append(candidates, e.ID)
-		}
-	}
-	if len(candidates) > c.creates.ambiguous(key, 0) {
-		return candidates, nil
-	}
-	var errs []error
-	for _, id := range candidates {
-		if err := c.DeleteEndpoint(ctx, id); err != nil && !IsNotFound(err) {
-			errs = append(errs, fmt.Errorf("deleting orphan endpoint %s: %w", id, err))
-			continue
-		}
-		c.creates.ambiguous(key, -1)
-	}
-	return nil, errors.Join(errs...)
+	apiErr := c.malformed(http.MethodPost, endpointsPath, status, fmt.Errorf("the create answer names endpoint %s, "+
+		"which existed before this create was sent: the answer is not for this create, and the id is not "+
+		"taken into the state", QuoteExcerpt(id)))
+	apiErr.MayHaveCommitted = true
+	return apiErr
 }
 
 // fingerprint identifies what a create registers.
@@ -217,11 +210,10 @@ func deref[T any](p *T, fallback T) T {
 	return *p
 }
 
-// createRecords is a client's orphan bookkeeping. observations counts
-// completed list answers; firstSeen maps every id seen in a list answer to
-// the observation that first saw it, and ours holds the ids this client
-// registered itself. Recovery uses them to tell its own orphans from
-// everyone else's endpoints.
+// createRecords is what a client knows of the account's endpoints for
+// judging create answers: observations counts completed list answers,
+// firstSeen maps every id seen in a list answer to the observation that
+// first saw it, and ours holds the ids create answers returned.
 type createRecords struct {
 	baselineMu sync.Mutex // one baseline list at a time
 
@@ -229,13 +221,10 @@ type createRecords struct {
 	observations uint64
 	firstSeen    map[string]uint64
 	ours         map[string]struct{}
-	locks        map[string]*sync.RWMutex
-	uncertain    map[string]int // unsettled ambiguous attempts, by fingerprint
 }
 
 func newCreateRecords() *createRecords {
-	return &createRecords{firstSeen: map[string]uint64{}, ours: map[string]struct{}{},
-		locks: map[string]*sync.RWMutex{}, uncertain: map[string]int{}}
+	return &createRecords{firstSeen: map[string]uint64{}, ours: map[string]struct{}{}}
 }
 
 // seen records the ids a completed list answer returned, under the next
@@ -253,17 +242,16 @@ func (r *createRecords) seen(endpoints []Endpoint) {
 	}
 }
 
-// registered records an endpoint this client created and got the secret of.
+// registered records an endpoint a create answer returned.
 func (r *createRecords) registered(id string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.ours[id] = struct{}{}
 }
 
-// mayBeOrphanOf reports whether id may be an endpoint registered by a create
-// sent after observation `since`: this client did not register it itself,
-// and no list answered before that create was sent saw it.
-func (r *createRecords) mayBeOrphanOf(id string, since uint64) bool {
+// newSince reports whether id is new since observation `since`: no create
+// answer of this client returned it, and no list answered by then saw it.
+func (r *createRecords) newSince(id string, since uint64) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if _, ours := r.ours[id]; ours {
@@ -284,23 +272,6 @@ func (r *createRecords) hasListed() bool {
 	return r.lastObservation() > 0
 }
 
-// lock is the RWMutex of one create fingerprint.
-func (r *createRecords) lock(key string) *sync.RWMutex {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	m, ok := r.locks[key]
-	if !ok {
-		m = &sync.RWMutex{}
-		r.locks[key] = m
-	}
-	return m
-}
-
-// ambiguous adds delta to the count of unsettled ambiguous attempts of the
-// fingerprint key and returns the new count.
-func (r *createRecords) ambiguous(key string, delta int) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.uncertain[key] = max(r.uncertain[key]+delta, 0)
-	return r.uncertain[key]
-}
+// errNoCreateAnswer is the cause of a success answer to a create that does
+// not show the new endpoint.
+var errNoCreateAnswer = errors.New(`the answer has no "endpoint" object with an id`)

@@ -34,9 +34,10 @@ func TestGrace_createAlreadySentIsAnswered(t *testing.T) {
 	}
 }
 
-// When the answer of a create is lost after its caller timed out, the
-// clean-up of the possible orphan still runs, within retivo.GracePeriod.
-func TestGrace_cleanUpOutlivesTheCaller(t *testing.T) {
+// When the answer of a create is lost after its caller timed out, the look
+// for what it may have left still runs, within retivo.GracePeriod, and names
+// the leftover; nothing is resent for a caller that has gone, or deleted.
+func TestGrace_leftoverNamedAfterTheCallerHasGone(t *testing.T) {
 	f := newFixture(t, localserver.Options{}, retivo.Config{})
 	if _, err := f.client.Endpoints(context.Background()); err != nil {
 		t.Fatal(err)
@@ -49,10 +50,12 @@ func TestGrace_cleanUpOutlivesTheCaller(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("want the caller's deadline, got %v", err)
 	}
-	if n := len(f.server.Endpoints()); n != 0 {
-		t.Errorf("the orphan was left: the server holds %d endpoints", n)
+	stored := f.server.Endpoints()
+	var leftover *retivo.LeftoverError
+	if len(stored) != 1 || !errors.As(err, &leftover) || len(leftover.Leftovers) != 1 || leftover.Leftovers[0] != stored[0].ID {
+		t.Errorf("the leftover was not named: server holds %d endpoints, error %v", len(stored), err)
 	}
-	if creates, deletes := f.server.Count(localserver.RouteCreate), f.server.Count(localserver.RouteDelete); creates != 1 || deletes != 1 {
-		t.Errorf("%d creates and %d deletes; want 1 of each (no resend for a caller that has gone)", creates, deletes)
+	if creates, deletes := f.server.Count(localserver.RouteCreate), f.server.Count(localserver.RouteDelete); creates != 1 || deletes != 0 {
+		t.Errorf("%d creates and %d deletes; want 1 create (no resend for a caller that has gone) and no delete", creates, deletes)
 	}
 }

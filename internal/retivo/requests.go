@@ -111,44 +111,50 @@ func emptyForNull(e *Endpoint) {
 }
 
 // createOnce sends one create call (retried only where that is safe, see
-// shouldRetry). CreateEndpoint adds the recovery of ambiguous creates.
+// shouldRetry). CreateEndpoint decides what happens after an unknown outcome.
 func (c *Client) createOnce(ctx context.Context, req CreateEndpointRequest) (*Endpoint, error) {
 	if err := ctx.Err(); err != nil {
 		// Nothing is sent for a caller that has gone, so nothing is ambiguous.
 		return nil, &Error{Method: http.MethodPost, Path: endpointsPath, Err: err}
 	}
+	sentAfter := c.creates.lastObservation()
 	var out endpointResponse
 	status, err := c.do(withAnswerAwaited(withNoBlindResend(ctx)), http.MethodPost, endpointsPath, req, &out)
-	if err == nil && (out.Endpoint == nil || out.Endpoint.ID == "") {
-		// The server said yes but the answer cannot be used: the endpoint
-		// may exist, without a secret anyone knows.
-		apiErr := c.malformed(http.MethodPost, endpointsPath, status, errors.New(`the answer has no "endpoint" object with an id`))
-		apiErr.MayHaveCommitted = true
-		err = apiErr
-	}
 	c.snapshots.wrote()
 	if err != nil {
 		return nil, err
 	}
+	if out.Endpoint == nil || out.Endpoint.ID == "" {
+		// The server said yes but the answer cannot be used: the endpoint
+		// may exist, without a secret anyone knows.
+		apiErr := c.malformed(http.MethodPost, endpointsPath, status, errNoCreateAnswer)
+		apiErr.MayHaveCommitted = true
+		return nil, apiErr
+	}
+	c.redactor.Add(out.Endpoint.Secret)
 	if idErr := CheckID(out.Endpoint.ID); idErr != nil {
-		// Not ambiguous, so not recovered: the endpoint exists under an id
-		// this client will never put in a request path.
+		// Not resent: the endpoint exists under an id this client will
+		// never put in a request path.
 		return nil, c.malformed(http.MethodPost, endpointsPath, status, fmt.Errorf("the new endpoint's id is not "+
 			"usable (%w); the endpoint may exist on Retivo under that id: delete it there", idErr))
 	}
-	c.redactor.Add(out.Endpoint.Secret)
+	if err := c.checkCreatedID(out.Endpoint.ID, sentAfter, status); err != nil {
+		return nil, err
+	}
 	c.creates.registered(out.Endpoint.ID)
 	return out.Endpoint, nil
 }
 
 // UpdateEndpoint changes an endpoint. Fields left nil in req are not sent.
+// An answer that names another endpoint is an error: it is not this
+// update's result.
 func (c *Client) UpdateEndpoint(ctx context.Context, id string, req UpdateEndpointRequest) (*Endpoint, error) {
 	path, err := endpointPath(http.MethodPut, id)
 	if err != nil {
 		return nil, err
 	}
 	var out endpointResponse
-	_, err = c.do(ctx, http.MethodPut, path, req, &out)
+	status, err := c.do(ctx, http.MethodPut, path, req, &out)
 	c.snapshots.wrote()
 	if err != nil {
 		return nil, err
@@ -157,10 +163,13 @@ func (c *Client) UpdateEndpoint(ctx context.Context, id string, req UpdateEndpoi
 		// The change was accepted but the answer does not show the result
 		// (an empty body, or one without the endpoint): callers keep what
 		// they sent.
-		out.Endpoint = &Endpoint{}
+		return &Endpoint{ID: id}, nil
 	}
-	// The endpoint changed is the one named in the path; an answer that
-	// names another id (or none) does not change which one it is.
+	if out.Endpoint.ID != "" && out.Endpoint.ID != id {
+		return nil, c.malformed(http.MethodPut, path, status, fmt.Errorf("the answer to the update of endpoint %s "+
+			"describes endpoint %s, so it says nothing of whether endpoint %s changed", QuoteExcerpt(id),
+			QuoteExcerpt(out.Endpoint.ID), QuoteExcerpt(id)))
+	}
 	out.Endpoint.ID = id
 	return out.Endpoint, nil
 }

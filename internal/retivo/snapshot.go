@@ -3,38 +3,48 @@ package retivo
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
-
-	"golang.org/x/sync/singleflight"
 )
 
 // The API has no "get one endpoint" call, so reading N endpoints naively costs
 // N list calls of N objects each. A client's snapshots make it one list call
-// per refresh:
+// per refresh. Every reader says how fresh a list it needs (freshness), and
+// one place (snapshots.acquire) decides whether the current snapshot or a
+// list call already in flight is fresh enough, or a new call must start:
 //
-//   - Concurrent readers share one in-flight list call (singleflight) and its
-//     result. The call runs under a context of its own that ends when the
-//     last caller waiting for it has gone, so it lives as long as its
-//     longest-waiting caller and no longer.
+//   - Concurrent readers share one in-flight list call and its result. The
+//     call runs under a context of its own that ends when the last caller
+//     waiting for it has gone, so it lives as long as its longest-waiting
+//     caller and no longer.
 //   - Every create, update or delete made through the client bumps a write
-//     generation. A snapshot is served only to readers of the generation it
-//     was fetched in, and a flight is only joined by readers of the
-//     generation it started in, so a read that follows a write always sees
-//     the write.
+//     generation. A snapshot or flight of an older generation does not
+//     serve a reader, so a read that follows a write sees the write; only a
+//     plan-time warning (RecentEndpoints) does with an older one.
 //   - A snapshot older than the client's SnapshotMaxAge is not served, so a
 //     long-lived process does not hand out stale data.
+//   - An absence is confirmed before it is believed (FindEndpoint): a list
+//     that misses an id is followed by one list call that started after it,
+//     shared by every reader that missed an id in the same snapshot.
 type snapshots struct {
 	maxAge time.Duration
-	calls  singleflight.Group
+	now    func() time.Time
 
 	mu         sync.Mutex
 	generation uint64
-	current    *Snapshot
-	latest     *Snapshot // the last one fetched, whatever was written since
+	answered   uint64    // list answers stored so far; numbers the snapshots
+	current    *Snapshot // the newest snapshot stored
 	flight     *listFlight
-	flights    uint64 // numbers the flights, for their singleflight keys
+}
+
+// freshness is what a reader needs of a snapshot.
+type freshness struct {
+	// anyGeneration accepts a snapshot taken before this client's latest
+	// writes.
+	anyGeneration bool
+	// startedAfter is the number of a snapshot the list call must have
+	// started after: 0 accepts any.
+	startedAfter uint64
 }
 
 // Snapshot is the account's endpoints at one moment: a list answer, indexed.
@@ -43,6 +53,8 @@ type Snapshot struct {
 	byID      map[string]int
 	fetchedAt time.Time
 	gen       uint64
+	number    uint64 // the how-manyth list answer of the client it is
+	after     uint64 // the number of the latest answer when its call started
 }
 
 // Find returns the endpoint with the given id.
@@ -54,79 +66,57 @@ func (s *Snapshot) Find(id string) (Endpoint, bool) {
 	return s.Endpoints[i], true
 }
 
-func newSnapshot(listing Listing, gen uint64, at time.Time) *Snapshot {
-	byID := make(map[string]int, len(listing.Endpoints))
-	for i, e := range listing.Endpoints {
-		byID[e.ID] = i
-	}
-	return &Snapshot{Listing: listing, byID: byID, fetchedAt: at, gen: gen}
+func newSnapshots(maxAge time.Duration, now func() time.Time) *snapshots {
+	return &snapshots{maxAge: maxAge, now: now}
 }
 
-func newSnapshots(maxAge time.Duration) *snapshots {
-	return &snapshots{maxAge: maxAge}
-}
-
-// listFlight is one shared list call: its singleflight key, its context and
-// how many callers wait for it.
+// listFlight is one shared list call.
 type listFlight struct {
-	key     string
-	gen     uint64
-	ctx     context.Context
-	cancel  context.CancelFunc
-	waiters int
+	gen, after uint64
+	ctx        context.Context
+	cancel     context.CancelFunc
+	waiters    int
+	done       chan struct{} // closed when snap or err is set
+	snap       *Snapshot
+	err        error
 }
 
-// wrote records a write attempt, whatever its outcome: snapshots taken
-// before it may be stale.
-func (s *snapshots) wrote() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.generation++
-	s.current = nil
+func (s *snapshots) serves(snap *Snapshot, need freshness) bool {
+	return snap != nil && (need.anyGeneration || snap.gen == s.generation) &&
+		snap.after >= need.startedAfter && s.now().Sub(snap.fetchedAt) < s.maxAge
 }
 
-// fresh returns the snapshot to serve now, if any, and the generation a new
-// list call would belong to.
-func (s *snapshots) fresh(now time.Time) (*Snapshot, uint64) {
+// acquire returns a snapshot fresh enough for need, or the flight to wait
+// for (joined, or started: then start is true and the caller runs it).
+func (s *snapshots) acquire(ctx context.Context, need freshness) (snap *Snapshot, f *listFlight, start bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c := s.current; c != nil && c.gen == s.generation && now.Sub(c.fetchedAt) < s.maxAge {
-		return c, s.generation
+	if s.serves(s.current, need) {
+		return s.current, nil, false
 	}
-	return nil, s.generation
-}
-
-func (s *snapshots) store(snap *Snapshot) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latest = snap
-	if snap.gen == s.generation {
-		s.current = snap
-	}
-}
-
-func (s *snapshots) recent(now time.Time) *Snapshot {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if l := s.latest; l != nil && now.Sub(l.fetchedAt) < s.maxAge {
-		return l
-	}
-	return nil
-}
-
-// join returns the flight of generation gen that still has callers waiting,
-// or starts a new one whose context keeps ctx's values but not its deadline.
-func (s *snapshots) join(ctx context.Context, gen uint64) *listFlight {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if f := s.flight; f != nil && f.gen == gen && f.waiters > 0 {
+	if f := s.flight; f != nil && f.waiters > 0 && (need.anyGeneration || f.gen == s.generation) && f.after >= need.startedAfter {
 		f.waiters++
-		return f
+		return nil, f, false
 	}
-	s.flights++
 	flightCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s.flight = &listFlight{key: strconv.FormatUint(s.flights, 10), gen: gen, ctx: flightCtx, cancel: cancel, waiters: 1}
-	return s.flight
+	s.flight = &listFlight{gen: s.generation, after: s.answered, ctx: flightCtx, cancel: cancel, waiters: 1,
+		done: make(chan struct{})}
+	return nil, s.flight, true
+}
+
+// finish records a flight's outcome and wakes its callers.
+func (s *snapshots) finish(f *listFlight, listing Listing, err error) {
+	s.mu.Lock()
+	if err == nil {
+		s.answered++
+		f.snap = newSnapshot(listing, f.gen, s.answered, f.after, s.now())
+		if s.current == nil || f.snap.after >= s.current.after {
+			s.current = f.snap
+		}
+	}
+	f.err = err
+	s.mu.Unlock()
+	close(f.done)
 }
 
 // leave ends a caller's wait; the last one to go ends the flight.
@@ -139,55 +129,84 @@ func (s *snapshots) leave(f *listFlight) {
 	}
 }
 
-// Endpoints returns the account's endpoints through the client's snapshot:
-// at most one list call per write generation and age bound, however many
-// callers ask at once.
-func (c *Client) Endpoints(ctx context.Context) (*Snapshot, error) {
-	snap, gen := c.snapshots.fresh(time.Now())
+// wrote records a write attempt, whatever its outcome: snapshots taken
+// before it may be stale.
+func (s *snapshots) wrote() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.generation++
+}
+
+func newSnapshot(listing Listing, gen, number, after uint64, at time.Time) *Snapshot {
+	byID := make(map[string]int, len(listing.Endpoints))
+	for i, e := range listing.Endpoints {
+		byID[e.ID] = i
+	}
+	return &Snapshot{Listing: listing, byID: byID, fetchedAt: at, gen: gen, number: number, after: after}
+}
+
+// endpoints is the one way the client reads the account's endpoints for its
+// callers: through the snapshots, as fresh as need says.
+func (c *Client) endpoints(ctx context.Context, need freshness) (*Snapshot, error) {
+	snap, flight, start := c.snapshots.acquire(ctx, need)
 	if snap != nil {
 		return snap, nil
 	}
-	flight := c.snapshots.join(ctx, gen)
 	defer c.snapshots.leave(flight)
-	ch := c.snapshots.calls.DoChan(flight.key, func() (any, error) {
-		listing, err := c.ListEndpoints(flight.ctx)
-		if err != nil {
-			return nil, err
-		}
-		snap := newSnapshot(listing, gen, time.Now())
-		c.snapshots.store(snap)
-		return snap, nil
-	})
+	if start {
+		go func() {
+			listing, err := c.ListEndpoints(flight.ctx)
+			c.snapshots.finish(flight, listing, err)
+		}()
+	}
 	select {
 	case <-ctx.Done():
 		return nil, &Error{Method: http.MethodGet, Path: endpointsPath, Err: ctx.Err()}
-	case res := <-ch:
-		if res.Err != nil {
-			return nil, res.Err
-		}
-		snap, _ := res.Val.(*Snapshot)
-		return snap, nil
+	case <-flight.done:
+		return flight.snap, flight.err
 	}
+}
+
+// Endpoints returns the account's endpoints: at most one list call per
+// write generation and age bound, however many callers ask at once.
+func (c *Client) Endpoints(ctx context.Context) (*Snapshot, error) {
+	return c.endpoints(ctx, freshness{})
 }
 
 // RecentEndpoints is Endpoints for callers that can do with a snapshot
-// taken before this client's latest writes, such as a plan-time warning: it
-// serves the latest snapshot within the age bound whatever was written
-// since, and lists only when there is none. An apply that creates many
-// endpoints then lists once, not once per create.
+// taken before this client's latest writes, such as a plan-time warning:
+// an apply that creates many endpoints then lists once, not once per create.
 func (c *Client) RecentEndpoints(ctx context.Context) (*Snapshot, error) {
-	if snap := c.snapshots.recent(time.Now()); snap != nil {
-		return snap, nil
-	}
-	return c.Endpoints(ctx)
+	return c.endpoints(ctx, freshness{anyGeneration: true})
 }
 
-// FindEndpoint returns one endpoint by id through the client's snapshot.
-func (c *Client) FindEndpoint(ctx context.Context, id string) (Endpoint, bool, error) {
+// Lookup is the outcome of FindEndpoint.
+type Lookup struct {
+	Endpoint Endpoint
+	Found    bool
+	// LeftOut is how many endpoints the deciding list answer left out
+	// because their id is unusable (see Listing): one of them may be the
+	// endpoint looked for.
+	LeftOut int
+}
+
+// FindEndpoint returns one endpoint by id through the client's snapshots. An
+// id missing from a snapshot is looked up once more in a list call that
+// started after that snapshot was taken (shared by every caller that missed
+// an id in it), so that one lagging answer does not make an endpoint look
+// deleted.
+func (c *Client) FindEndpoint(ctx context.Context, id string) (Lookup, error) {
 	snap, err := c.Endpoints(ctx)
 	if err != nil {
-		return Endpoint{}, false, err
+		return Lookup{}, err
 	}
-	e, ok := snap.Find(id)
-	return e, ok, nil
+	if e, ok := snap.Find(id); ok {
+		return Lookup{Endpoint: e, Found: true}, nil
+	}
+	confirmed, err := c.endpoints(ctx, freshness{startedAfter: snap.number})
+	if err != nil {
+		return Lookup{}, err
+	}
+	e, ok := confirmed.Find(id)
+	return Lookup{Endpoint: e, Found: ok, LeftOut: confirmed.LeftOut}, nil
 }

@@ -30,8 +30,8 @@ func TestSnapshot_sharedInvalidatedAndAged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, err := f.client.FindEndpoint(ctx, created.ID); err != nil || !ok {
-		t.Fatalf("a read after a create does not see it: %v %v", ok, err)
+	if lookup, err := f.client.FindEndpoint(ctx, created.ID); err != nil || !lookup.Found {
+		t.Fatalf("a read after a create does not see it: %v %v", lookup.Found, err)
 	}
 	if n := f.server.Count(localserver.RouteList); n != 2 {
 		t.Errorf("list calls %d, want 2 (the write invalidated the snapshot)", n)
@@ -41,13 +41,13 @@ func TestSnapshot_sharedInvalidatedAndAged(t *testing.T) {
 	if err := f.server.ModifyEndpoint(created.ID, func(e *localserver.Endpoint) { e.Description = "edited" }); err != nil {
 		t.Fatal(err)
 	}
-	e, _, _ := f.client.FindEndpoint(ctx, created.ID)
-	if e.Description != nil && *e.Description == "edited" {
+	lookup, _ := f.client.FindEndpoint(ctx, created.ID)
+	if e := lookup.Endpoint; e.Description != nil && *e.Description == "edited" {
 		t.Error("the snapshot was not used")
 	}
 	time.Sleep(350 * time.Millisecond)
-	e, _, _ = f.client.FindEndpoint(ctx, created.ID)
-	if e.Description == nil || *e.Description != "edited" {
+	lookup, _ = f.client.FindEndpoint(ctx, created.ID)
+	if e := lookup.Endpoint; e.Description == nil || *e.Description != "edited" {
 		t.Error("an aged snapshot was still served")
 	}
 }

@@ -3,14 +3,19 @@ package retivo
 import (
 	"net/url"
 	"strings"
+
+	"golang.org/x/net/idna"
 )
 
 // SameURL reports whether the URL a server answered with is the configured
 // one in another form, which the provider then keeps as configured:
 //
 //   - an equivalent form under RFC 3986 §6.2.2–6.2.3: scheme and host in
-//     another case, percent-encodings in another case, the scheme's default
-//     port written out or left out, an empty path for "/";
+//     another case, percent-encodings in another case, dot segments ("/a/../b")
+//     removed (§5.2.4), the scheme's default port written out or left out, an
+//     empty path for "/";
+//   - the host in its other IDNA form (UTS #46 lookup profile): a server may
+//     store "bücher.example" as "xn--bcher-kva.example";
 //   - one "/" the server added to the end of the path. That is not an RFC
 //     equivalence but a quirk of some servers, accepted only in that
 //     direction.
@@ -53,14 +58,14 @@ func normalizeURL(raw string) (*normalURL, bool) {
 		return nil, false
 	}
 	scheme := strings.ToLower(u.Scheme)
-	host := strings.ToLower(u.Hostname())
+	host := asciiHost(u.Hostname())
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]"
 	}
 	if port := u.Port(); port != "" && !isDefaultPort(scheme, port) {
 		host += ":" + port
 	}
-	path := upperEscapes(u.EscapedPath())
+	path := removeDotSegments(upperEscapes(u.EscapedPath()))
 	if path == "" {
 		path = "/"
 	}
@@ -75,6 +80,44 @@ func normalizeURL(raw string) (*normalURL, bool) {
 		host = u.User.String() + "@" + host
 	}
 	return &normalURL{scheme: scheme, host: host, path: path, rest: rest}, true
+}
+
+// asciiHost is a host name in its ASCII (punycode) lookup form, lower case;
+// a name IDNA refuses is only lower-cased, so it equals only itself.
+func asciiHost(host string) string {
+	if ascii, err := idna.Lookup.ToASCII(host); err == nil {
+		host = ascii
+	}
+	return strings.ToLower(host)
+}
+
+// removeDotSegments resolves "." and ".." segments of an absolute path as
+// RFC 3986 §5.2.4 does; a ".." at the root stays at the root.
+func removeDotSegments(path string) string {
+	if !strings.Contains(path, ".") {
+		return path
+	}
+	segments := strings.Split(path, "/")
+	out := make([]string, 0, len(segments))
+	for i, seg := range segments {
+		last := i == len(segments)-1
+		switch seg {
+		case ".":
+			if last {
+				out = append(out, "") // "/a/." is "/a/"
+			}
+		case "..":
+			if len(out) > 1 {
+				out = out[:len(out)-1]
+			}
+			if last {
+				out = append(out, "")
+			}
+		default:
+			out = append(out, seg)
+		}
+	}
+	return strings.Join(out, "/")
 }
 
 // isDefaultPort reports whether port is the scheme's default, which a URL

@@ -19,7 +19,17 @@ func TestSameURL(t *testing.T) {
 		{"https://example.com", "https://example.com/", true},
 		{"https://example.com/hook", "https://example.com/hook/", true},
 		{"https://example.com/hook?x=1", "https://example.com/hook/?x=1", true},
+		// A host in its other IDNA form, dot segments removed (issue 20).
+		{"https://bücher.example/hook", "https://xn--bcher-kva.example/hook", true},
+		{"https://BÜCHER.example/hook", "https://xn--bcher-kva.example/hook", true},
+		{"https://example.com/a/../hook", "https://example.com/hook", true},
+		{"https://example.com/./a/./hook", "https://example.com/a/hook", true},
+		{"https://example.com/a/b/..", "https://example.com/a/", true},
+		{"https://example.com/../hook", "https://example.com/hook", true},
 		// Real changes.
+		{"https://bücher.example/hook", "https://xn--bcher-kvb.example/hook", false},
+		{"https://example.com/a/../hook", "https://example.com/a/hook", false},
+		{"https://example.com/a..b/hook", "https://example.com/hook", false},
 		{"https://example.com/hook/", "https://example.com/hook", false},
 		{"https://example.com/hook", "https://example.com/hook//", false},
 		{"https://example.com/hook", "https://example.com/Hook", false},
