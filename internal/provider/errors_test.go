@@ -40,15 +40,16 @@ func TestDescribeAPIError_timeoutNamesTheSetting(t *testing.T) {
 
 // An apply cancelled while a create was on its way says that the endpoint
 // may exist; a cancel before anything was sent does not.
-func TestDescribeAPIError_cancelledCreateMayHaveCreated(t *testing.T) {
+func TestDescribeAPIError_cancelledCreateNamesItsLeftovers(t *testing.T) {
 	t.Parallel()
-	sent := &retivo.Error{Method: "POST", Path: "/webhooks/endpoints", Err: context.Canceled, MayHaveCommitted: true}
-	_, detail := describeAPIError(resourceCreate, "create the webhook endpoint", sent)
-	if !strings.Contains(detail, "may have created the endpoint") || !strings.Contains(detail, "import it") {
-		t.Errorf("a cancel after the create was sent: %s", detail)
+	sent := &retivo.LeftoverError{Err: &retivo.Error{Method: "POST", Path: "/webhooks/endpoints", Err: context.Canceled,
+		MayHaveCommitted: true}, UnknownAttempts: 1, Leftovers: []string{"we_left"}}
+	summary, detail := describeAPIError(resourceCreate, "create the webhook endpoint", sent)
+	if summary != "Cancelled" || !strings.Contains(detail, "we_left") || !strings.Contains(detail, "import them") {
+		t.Errorf("a cancel after the create was sent: %s: %s", summary, detail)
 	}
 	notSent := &retivo.Error{Method: "POST", Path: "/webhooks/endpoints", Err: context.Canceled}
-	if _, detail := describeAPIError(resourceCreate, "create the webhook endpoint", notSent); strings.Contains(detail, "may have created") {
+	if _, detail := describeAPIError(resourceCreate, "create the webhook endpoint", notSent); strings.Contains(detail, "attempt") {
 		t.Errorf("a cancel before anything was sent: %s", detail)
 	}
 }
