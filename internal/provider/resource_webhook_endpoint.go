@@ -361,7 +361,7 @@ func (r *webhookEndpointResource) ModifyPlan(ctx context.Context, req resource.M
 	if err != nil {
 		return // the plan goes on; the apply reports a Retivo that cannot be reached
 	}
-	if ids := retivo.IdenticalEndpoints(snapshot, body, ""); len(ids) > 0 {
+	if ids := retivo.IdenticalEndpoints(snapshot.Endpoints, body, ""); len(ids) > 0 {
 		// The url in the summary keeps Terraform from folding the warnings
 		// of several resources into one, which would hide their ids.
 		resp.Diagnostics.AddWarning("An identical webhook endpoint already exists for "+body.URL,

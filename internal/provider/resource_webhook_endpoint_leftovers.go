@@ -58,7 +58,7 @@ func (r *webhookEndpointResource) checkLeftovers(ctx context.Context, from, to p
 	if bodyDiags.HasError() {
 		return nil
 	}
-	identical := retivo.IdenticalEndpoints(snapshot, body, state.ID.ValueString())
+	identical := retivo.IdenticalEndpoints(snapshot.Endpoints, body, state.ID.ValueString())
 	var still []string
 	for _, id := range remembered {
 		if slices.Contains(identical, id) {

@@ -129,21 +129,18 @@ func (c *Client) leftovers(ctx context.Context, req CreateEndpointRequest, since
 	if err != nil {
 		return nil, err
 	}
-	var ids []string
-	for _, e := range listing.Endpoints {
-		if matchesRequest(e, req) && c.creates.newSince(e.ID, since) {
-			ids = append(ids, e.ID)
-		}
-	}
-	return ids, nil
+	return slices.DeleteFunc(IdenticalEndpoints(listing.Endpoints, req, ""), func(id string) bool {
+		return !c.creates.newSince(id, since)
+	}), nil
 }
 
-// IdenticalEndpoints returns the ids of the snapshot's endpoints that req
-// would duplicate (same url, description, events and active), but for the
-// one with id except.
-func IdenticalEndpoints(s *Snapshot, req CreateEndpointRequest, except string) []string {
+// IdenticalEndpoints returns the ids of the endpoints that req would
+// duplicate (same url, description, events and active), but for the one
+// with id except. It is the one test of "identical" behind every leftover
+// and duplicate warning.
+func IdenticalEndpoints(endpoints []Endpoint, req CreateEndpointRequest, except string) []string {
 	var ids []string
-	for _, e := range s.Endpoints {
+	for _, e := range endpoints {
 		if e.ID != except && matchesRequest(e, req) {
 			ids = append(ids, e.ID)
 		}
