@@ -38,8 +38,16 @@ type Fault struct {
 	// AnswerAfterCommit performs the request, then answers with Status and
 	// Body (sent as they are, even empty) instead of the real answer.
 	AnswerAfterCommit bool `json:"answer_after_commit,omitempty"`
+	// DropWithoutCommit closes the connection without serving the request
+	// at all: nothing is stored and the client gets no answer.
+	DropWithoutCommit bool `json:"drop_without_commit,omitempty"`
 	// Delay holds the request this long before it is served or failed.
 	Delay time.Duration `json:"delay,omitempty"`
+	// Hold blocks the request until the test lets it go (Server.Release,
+	// Server.ReleaseAll; POST /_admin/faults/release), then it goes on as
+	// the rest of the fault says: after Delay, dropped, failed or served
+	// normally. Server.WaitHeld tells when requests are being held.
+	Hold bool `json:"hold,omitempty"`
 }
 
 type faultState struct {
@@ -56,7 +64,8 @@ func (s *Server) AddFault(f Fault) {
 	s.mu.Unlock()
 }
 
-// ClearFaults removes every fault.
+// ClearFaults removes every fault. Requests a Hold fault already holds stay
+// held until released, so a test decides what happens to them.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	s.faults = nil
@@ -82,6 +91,9 @@ func (s *Server) injectFault(route string, w http.ResponseWriter, r *http.Reques
 	if f == nil {
 		return false
 	}
+	if f.Hold && !s.hold(r) {
+		return true // the client went away while the request was held
+	}
 	if f.Delay > 0 {
 		select {
 		case <-time.After(f.Delay):
@@ -90,6 +102,8 @@ func (s *Server) injectFault(route string, w http.ResponseWriter, r *http.Reques
 		}
 	}
 	switch {
+	case f.DropWithoutCommit:
+		dropConnection(w)
 	case f.DropAfterCommit:
 		s.commitThenDrop(w, r, h)
 	case f.AnswerAfterCommit:
@@ -100,7 +114,7 @@ func (s *Server) injectFault(route string, w http.ResponseWriter, r *http.Reques
 	case f.Status != 0:
 		writeFault(w, f.Fault)
 	default:
-		return false // a pure delay
+		return false // a pure delay or hold
 	}
 	return true
 }
@@ -144,8 +158,7 @@ func (s *Server) firingFault(route string, r *http.Request) *faultState {
 // requestKey identifies a request by method, path and body, so that a retry
 // of it is recognised. It leaves the body readable.
 func requestKey(r *http.Request) string {
-	body, _ := io.ReadAll(r.Body)
-	r.Body = io.NopCloser(bytes.NewReader(body))
+	body := bufferBody(r)
 	sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
 	return hex.EncodeToString(sum[:])
 }
@@ -184,6 +197,11 @@ func (s *Server) commitThenDrop(w http.ResponseWriter, r *http.Request, h http.H
 	if s.authorized(r) {
 		h(httptest.NewRecorder(), r)
 	}
+	dropConnection(w)
+}
+
+// dropConnection closes the request's connection without an answer.
+func dropConnection(w http.ResponseWriter) {
 	hijacker, ok := w.(http.Hijacker)
 	if !ok {
 		panic(http.ErrAbortHandler)
@@ -194,3 +212,20 @@ func (s *Server) commitThenDrop(w http.ResponseWriter, r *http.Request, h http.H
 	}
 	_ = conn.Close()
 }
+
+// bufferBody reads r's body to its end and makes it readable again from
+// memory; a read error (such as a body over the size limit) is kept and
+// returned by the new body after the bytes read. It returns the bytes read.
+func bufferBody(r *http.Request) []byte {
+	body, err := io.ReadAll(r.Body)
+	var rest io.Reader = bytes.NewReader(body)
+	if err != nil {
+		rest = io.MultiReader(rest, errorReader{err})
+	}
+	r.Body = io.NopCloser(rest)
+	return body
+}
+
+type errorReader struct{ err error }
+
+func (e errorReader) Read([]byte) (int, error) { return 0, e.err }

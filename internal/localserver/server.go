@@ -42,6 +42,9 @@ type Options struct {
 	// run in a process of its own (cmd/retivo-local-server). The demo and
 	// the benchmark run it in-process and use its methods instead.
 	Admin bool
+	// AdminToken is the token every /_admin/ request must carry in the
+	// AdminTokenHeader header; New panics when Admin is set without one.
+	AdminToken string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -59,12 +62,22 @@ type Server struct {
 	faults  []*faultState
 	seen    map[string]bool
 	latency time.Duration
+	// held are the release channels of the requests a Hold fault holds,
+	// longest-held first; heldChanged is closed (and replaced) whenever
+	// held changes, to wake WaitHeld.
+	held        []chan struct{}
+	heldChanged chan struct{}
 	// stateFile, when set, receives every change (see UseStateFile).
 	stateFile string
 }
 
 // New returns a server for opts.
 func New(opts Options) *Server {
+	if opts.Admin && opts.AdminToken == "" {
+		// Admin routes without a token would let anyone who can reach
+		// the server (a web page too) change its faults.
+		panic("localserver: Options.Admin needs an AdminToken")
+	}
 	if opts.PathPrefix == "" {
 		opts.PathPrefix = "/api"
 	}
@@ -88,6 +101,8 @@ func New(opts Options) *Server {
 		stats:   map[string]int64{},
 		seen:    map[string]bool{},
 		latency: opts.Latency,
+
+		heldChanged: make(chan struct{}),
 		delivery: &http.Client{
 			Timeout: opts.DeliveryTimeout,
 			// A webhook sender reports a redirect, it does not follow it.
