@@ -67,6 +67,9 @@ func NewEnvWrapped(t testing.TB, opts localserver.Options, wrap func(http.Handle
 	}
 	api := httptest.NewServer(handler)
 	t.Cleanup(api.Close)
+	// Cleanups run last-first: requests a failed test left held are
+	// released before Close waits for them.
+	t.Cleanup(func() { server.ReleaseAll() })
 	receiver := localserver.NewReceiver()
 	hooks := httptest.NewServer(receiver)
 	t.Cleanup(hooks.Close)

@@ -529,3 +529,39 @@ func TestAccWebhookEndpoint_secretsFromStateMaskedInErrors(t *testing.T) {
 	cli.Env = cli.Env[:len(cli.Env)-2]
 	cli.MustRun(t, "destroy", "-auto-approve", "-no-color", "-input=false")
 }
+
+// A create that succeeded after a lost answer names its leftover in the
+// apply, and every later plan names it again while Retivo holds it; once it
+// is deleted, the warning stops.
+func TestAccWebhookEndpoint_laterPlansNameTheLeftover(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, localserver.Options{})
+	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Times: 1, DropAfterCommit: true})
+	cli := acctest.NewCLI(t, endpointConfig(env, `url = "https://example.com/left"`))
+	apply := cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	inState := stateIDs(t, cli)
+	var leftover string
+	for _, e := range env.Server.Endpoints() {
+		if _, ok := inState[e.ID]; !ok {
+			leftover = e.ID
+		}
+	}
+	if leftover == "" {
+		t.Fatal("the lost answer left no endpoint: the test proves nothing")
+	}
+	if !strings.Contains(apply, leftover) {
+		t.Errorf("the apply does not name leftover %s:\n%s", leftover, apply)
+	}
+	plan := cli.MustRun(t, "plan", "-no-color", "-input=false")
+	if !strings.Contains(plan, "Possible leftover webhook endpoints") || !strings.Contains(plan, leftover) {
+		t.Errorf("a later plan does not name leftover %s:\n%s", leftover, plan)
+	}
+	if !env.Server.RemoveEndpoint(leftover) {
+		t.Fatalf("leftover %s is gone already", leftover)
+	}
+	plan = cli.MustRun(t, "plan", "-no-color", "-input=false")
+	if strings.Contains(plan, "leftover") {
+		t.Errorf("the plan still warns after the leftover was deleted:\n%s", plan)
+	}
+	cli.MustRun(t, "destroy", "-auto-approve", "-no-color", "-input=false")
+}
