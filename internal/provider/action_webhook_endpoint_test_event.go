@@ -95,6 +95,10 @@ func (a *webhookEndpointTestAction) Invoke(ctx context.Context, req action.Invok
 		detail+"\n\nFix the receiver, or set report_only = true to only report failed deliveries.")
 }
 
+// describeDelivery says how a test delivery went. The receiver's texts in r
+// are safe to show as they are: TestEndpoint masks secrets in them and
+// replaces control and bidi characters, so none reaches a terminal through a
+// diagnostic or a progress message.
 func describeDelivery(r *retivo.TestResult) string {
 	switch {
 	case r.Status != 0 && r.Error != "":

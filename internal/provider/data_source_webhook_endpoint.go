@@ -42,10 +42,16 @@ func (d *webhookEndpointDataSource) Schema(_ context.Context, _ datasource.Schem
 // show for an endpoint.
 func endpointDataSourceAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"id":  schema.StringAttribute{MarkdownDescription: "The endpoint's id.", Computed: true},
-		"url": schema.StringAttribute{MarkdownDescription: "The URL Retivo delivers events to.", Computed: true},
+		"id": schema.StringAttribute{MarkdownDescription: "The endpoint's id.", Computed: true},
+		// url and description are data: they carry Retivo's values exactly,
+		// so that they can be compared with a configuration; only a text
+		// shown to a person (a diagnostic) is cleaned of control characters.
+		"url": schema.StringAttribute{
+			MarkdownDescription: "The URL Retivo delivers events to, exactly as Retivo returns it.",
+			Computed:            true,
+		},
 		"description": schema.StringAttribute{
-			MarkdownDescription: "The endpoint's description; `\"\"` when it has none.",
+			MarkdownDescription: "The endpoint's description, exactly as Retivo returns it; `\"\"` when it has none.",
 			Computed:            true,
 		},
 		"subscribed_events": schema.SetAttribute{

@@ -53,7 +53,10 @@ func (f *testWebhookEndpointFunction) Definition(_ context.Context, _ function.D
 		MarkdownDescription: "Asks Retivo to send a signed test event to the endpoint's URL and returns what the " +
 			"receiver answered: `{ success, status, status_text, error }`. A failed delivery (the receiver " +
 			"answered an error status, timed out or refused the connection) is a result with `success = false`, " +
-			"not an error; an unknown id, a rejected API key or any other error answer from Retivo is an error.\n\n" +
+			"not an error; an unknown id, a rejected API key or any other error answer from Retivo is an error. " +
+			"`status_text` and `error` are texts to show, written by the receiver or Retivo: control and " +
+			"bidirectional-control characters (which could drive a terminal) are replaced by spaces, the API key " +
+			"and known secrets are masked, and each is at most 200 characters long.\n\n" +
 			"Pass the endpoint itself, `test_webhook_endpoint(retivo_webhook_endpoint.orders)`: while any of " +
 			"its attributes is unknown (before it is created, and during any update) Terraform does not call " +
 			"the function, so a `check` block tests the endpoint once, as it is after the change, and an apply " +

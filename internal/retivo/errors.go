@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Kind classifies an API failure by what the user has to do about it.
@@ -68,8 +69,9 @@ type Error struct {
 	Path   string
 	// StatusCode is the HTTP status of the answer; 0 when there was none.
 	StatusCode int
-	// Message is the server's "error" text; for an answer that was not JSON it is
-	// a short, cleaned excerpt of the body.
+	// Message is a short, cleaned excerpt of the server's "error" text; for
+	// the body of a server fault, or one that was not JSON, every token-like
+	// run in it is masked (see MaskTokenLike).
 	Message string
 	// UpgradeTo names the plan that would allow the request, when the server said.
 	UpgradeTo string
@@ -117,21 +119,23 @@ func (e *Error) Kind() Kind {
 	}
 }
 
+// Error is the error's text, with the sensitive values the client knows now
+// masked and cleaned (CleanText) whatever its parts hold.
 func (e *Error) Error() string {
 	text := e.text()
 	if e.redactor != nil {
 		text = e.redactor.Redact(text)
 	}
-	return text
+	return CleanText(text)
 }
 
 // ServerMessage is Message with the sensitive values the client knows now
-// masked.
+// masked, cleaned (CleanText).
 func (e *Error) ServerMessage() string {
 	if e.redactor != nil {
-		return e.redactor.Redact(e.Message)
+		return CleanText(e.redactor.Redact(e.Message))
 	}
-	return e.Message
+	return CleanText(e.Message)
 }
 
 func (e *Error) text() string {
@@ -212,14 +216,34 @@ func IsServerFault(err error) bool { return KindOf(err) == KindServerFault }
 const maxExcerpt = 200
 
 // excerpt turns an arbitrary error body into one short line a person can read:
-// HTML tags dropped, whitespace and control characters collapsed, truncated.
+// HTML tags dropped, cleaned (CleanText), truncated.
 func excerpt(body string) string {
-	text := strings.ToValidUTF8(body, "\uFFFD")
-	text = stripTags(text)
+	return truncate(CleanText(stripTags(strings.ToValidUTF8(body, "\uFFFD"))), maxExcerpt)
+}
+
+// tokenFreeExcerpt is excerpt with every token-like run masked
+// (MaskTokenLike), for the bodies nobody vetted: a server fault's and any
+// that is not JSON. Tokens are masked before the cut, so that the cut
+// cannot leave a short piece of one behind.
+func tokenFreeExcerpt(body string) string {
+	return truncate(CleanText(MaskTokenLike(stripTags(strings.ToValidUTF8(body, "\uFFFD")))), maxExcerpt)
+}
+
+// CleanText makes a text from Retivo or a receiver safe to show in a
+// terminal, a diagnostic or a log: invalid UTF-8 becomes U+FFFD, and every
+// run of whitespace, control characters (C0, DEL, C1: ESC sequences, CR, NUL)
+// and bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E,
+// U+2066–U+2069, which reorder what is shown) becomes one space, with none at
+// either end. The text becomes one line; nothing else changes.
+func CleanText(s string) string {
+	if isClean(s) {
+		return s
+	}
 	var b strings.Builder
+	b.Grow(len(s))
 	space := false
-	for _, r := range text {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		if isUnsafeRune(r) {
 			space = b.Len() > 0
 			continue
 		}
@@ -229,11 +253,46 @@ func excerpt(body string) string {
 		}
 		b.WriteRune(r)
 	}
-	out := []rune(b.String())
-	if len(out) > maxExcerpt {
-		return string(out[:maxExcerpt]) + "…"
+	return b.String()
+}
+
+// isUnsafeRune reports whether CleanText replaces r.
+func isUnsafeRune(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
+}
+
+// isClean reports whether CleanText would leave s as it is, without
+// building a copy: the common case of a short plain text.
+func isClean(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
 	}
-	return string(out)
+	for i, r := range s {
+		if r == ' ' && i > 0 && i < len(s)-1 && s[i-1] != ' ' {
+			continue // a single space inside the text stays
+		}
+		if isUnsafeRune(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// displayText is how a receiver's text from a test answer (its status text,
+// the delivery error) is returned: cleaned (CleanText) and at most
+// maxExcerpt runes long, as it is shown as it is in results, progress
+// messages and diagnostics.
+func displayText(s string) string {
+	return truncate(CleanText(s), maxExcerpt)
+}
+
+// truncate cuts s to at most limit runes, marking a cut with "…".
+func truncate(s string, limit int) string {
+	if utf8.RuneCountInString(s) <= limit {
+		return s
+	}
+	runes := []rune(s)
+	return string(runes[:limit]) + "…"
 }
 
 // stripTags removes anything between < and >, which is enough to turn a

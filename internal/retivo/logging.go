@@ -8,8 +8,10 @@ import (
 )
 
 // Logger receives one entry per HTTP attempt. The client masks the API key
-// and every webhook secret it knows in the message and in every string field
-// before the entry reaches the Logger.
+// (and any part of 8 or more characters of its body), every webhook secret
+// it knows and any token a transport error quotes from the server in the
+// message and in every string field before the entry reaches the Logger.
+// Entries carry no answer body.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
 }
@@ -52,11 +54,12 @@ func (t *loggingTransport) roundTrip(req *http.Request, attempt int64) (*http.Re
 }
 
 // log masks every known secret in the string fields (msg is one of
-// roundTrip's fixed texts), then logs.
+// roundTrip's fixed texts), and any token a transport error quotes from the
+// server's answer (maskTransportQuote), cleans them (CleanText), then logs.
 func (t *loggingTransport) log(ctx context.Context, msg string, fields map[string]any) {
 	for name, value := range fields {
 		if s, ok := value.(string); ok {
-			fields[name] = t.redactor.Redact(s)
+			fields[name] = CleanText(maskTransportQuote(t.redactor.Redact(s)))
 		}
 	}
 	t.logger.Debug(ctx, msg, fields)

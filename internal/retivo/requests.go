@@ -193,7 +193,9 @@ func (c *Client) DeleteEndpoint(ctx context.Context, id string) error {
 }
 
 // TestEndpoint asks the service to send a test event to the endpoint's URL
-// and reports how the delivery went. A failed delivery is not an error.
+// and reports how the delivery went. A failed delivery is not an error. The
+// result's StatusText and Error are display texts: known secrets masked,
+// control and bidi characters replaced (CleanText), at most 200 characters.
 func (c *Client) TestEndpoint(ctx context.Context, id string) (*TestResult, error) {
 	path, err := endpointPath(http.MethodPost, id)
 	if err != nil {
@@ -208,9 +210,10 @@ func (c *Client) TestEndpoint(ctx context.Context, id string) (*TestResult, erro
 	if out.Test == nil {
 		return nil, c.malformed(http.MethodPost, path, status, errors.New(`the answer has no "test" object`))
 	}
-	// The receiver's answer is the server's text: it may quote a secret.
-	out.Test.StatusText = c.redactor.Redact(out.Test.StatusText)
-	out.Test.Error = c.redactor.Redact(out.Test.Error)
+	// The receiver's answer is the server's text: it may quote a secret,
+	// and it reaches a terminal (a result, a progress message, a diagnostic).
+	out.Test.StatusText = displayText(c.redactor.Redact(out.Test.StatusText))
+	out.Test.Error = displayText(c.redactor.Redact(out.Test.Error))
 	return out.Test, nil
 }
 
@@ -283,7 +286,7 @@ func (c *Client) send(ctx context.Context, method, path string, body, out any) (
 	if err := json.Unmarshal(data, out); err != nil {
 		apiErr := &Error{Method: method, Path: path, StatusCode: resp.StatusCode,
 			NotJSON: true, Err: describeDecodeError(err), MayHaveCommitted: unsafe,
-			Message: excerpt(c.redactor.Redact(string(data)))}
+			Message: tokenFreeExcerpt(c.redactor.Redact(string(data)))}
 		if unsafe {
 			// A success answer to a create carries the new endpoint's
 			// secret, which the redactor does not know yet: never quote it.
@@ -343,7 +346,7 @@ func (c *Client) transportError(ctx context.Context, method, path string, err er
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		err = ctxErr
 	}
-	text := c.redactor.Redact(err.Error())
+	text := maskTransportQuote(c.redactor.Redact(err.Error()))
 	switch attempts := attemptsMade(ctx); {
 	case isUnknownHost(err):
 		text += " (the host name does not resolve: check base_url)"
@@ -361,25 +364,35 @@ func (c *Client) transportError(ctx context.Context, method, path string, err er
 // parseErrorBody turns a non-2xx answer into an *Error, whatever its body.
 // Known sensitive values are masked before the text is cleaned up and cut,
 // so that neither the cut nor the clean-up can leave a fragment unmasked.
+// A JSON error text of a 4xx stays readable (it explains what to fix); the
+// body of a server fault (any 5xx) and any body that is not JSON are shown
+// with every token-like run masked, as they may dump secrets nobody told
+// the client about.
 func parseErrorBody(method, path string, resp *http.Response, data []byte, redactor *Redactor) *Error {
 	apiErr := &Error{Method: method, Path: path, StatusCode: resp.StatusCode}
 	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 		apiErr.RetryAfter = d
 	}
+	serverFault := resp.StatusCode >= 500
 	var body errorResponse
 	if err := json.Unmarshal(data, &body); err == nil && (body.Error != "" || body.UpgradeTo != "") {
-		apiErr.Message = excerptJSONText(redactor.Redact(body.Error))
-		apiErr.UpgradeTo = excerptJSONText(redactor.Redact(body.UpgradeTo))
+		apiErr.Message = excerptJSONText(redactor.Redact(body.Error), serverFault)
+		apiErr.UpgradeTo = excerptJSONText(redactor.Redact(body.UpgradeTo), serverFault)
 		return apiErr
 	}
 	apiErr.NotJSON = true
-	apiErr.Message = excerpt(redactor.Redact(string(data)))
+	apiErr.Message = tokenFreeExcerpt(redactor.Redact(string(data)))
 	return apiErr
 }
 
-// excerptJSONText keeps a server's error text readable and bounded.
-func excerptJSONText(s string) string {
-	return excerpt(strings.ReplaceAll(strings.ReplaceAll(s, "<", "‹"), ">", "›"))
+// excerptJSONText keeps a server's error text readable and bounded; for a
+// server fault, without anything token-like.
+func excerptJSONText(s string, serverFault bool) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "<", "‹"), ">", "›")
+	if serverFault {
+		return tokenFreeExcerpt(s)
+	}
+	return excerpt(s)
 }
 
 func describeDecodeError(err error) error {
