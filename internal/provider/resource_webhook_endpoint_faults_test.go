@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -396,43 +397,59 @@ func TestAccWebhookEndpoint_recoveryLeavesOtherWorkspacesAlone(t *testing.T) {
 	cli.MustRun(t, "destroy", "-auto-approve", "-no-color", "-input=false")
 }
 
-// slowCreates makes every create take a while, so an apply can be
-// interrupted while creates are in flight.
-const slowCreate = 1500 * time.Millisecond
+// applyParallelism is how many creates the interrupted applies have in
+// flight at once.
+const applyParallelism = 5
 
-// interruptedApply starts an apply of n endpoints whose creates are slow,
-// and sends sig once the first creates have been committed.
+// interruptedApply starts an apply of n endpoints whose creates are held by
+// the server, sends sig once applyParallelism creates are held (all that
+// Terraform runs at once), and lets held creates through until Terraform has
+// exited; then it waits until the server has stored the creates that were
+// in flight (the provider serves in this process and outlives Terraform, as
+// a plugin outlives a killed CLI for a moment).
 func interruptedApply(t *testing.T, env *acctest.Env, n int, sig os.Signal) (*acctest.CLI, string) {
 	t.Helper()
-	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Delay: slowCreate})
+	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Hold: true})
 	cli := acctest.NewCLI(t, manyEndpoints(env, n))
-	cmd, out, err := cli.Start("apply", "-auto-approve", "-no-color", "-input=false", "-parallelism=5")
+	cmd, out, err := cli.Start("apply", "-auto-approve", "-no-color", "-input=false",
+		fmt.Sprintf("-parallelism=%d", applyParallelism))
 	if err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for len(env.Server.Endpoints()) < 3 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := env.Server.WaitHeld(ctx, applyParallelism); err != nil {
+		_ = cmd.Process.Kill()
+		t.Fatalf("%d creates were never in flight at once: %v\n%s", applyParallelism, err, out)
 	}
 	if err := cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		t.Logf("terraform after %v: %v", sig, err) // a non-zero exit is expected
-	case <-time.After(2 * time.Minute):
-		_ = cmd.Process.Kill()
-		t.Fatalf("terraform did not stop after %v:\n%s", sig, out)
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	release := time.NewTicker(10 * time.Millisecond)
+	defer release.Stop()
+	for waiting := true; waiting; {
+		env.Server.ReleaseAll() // whatever Terraform sent before it stopped
+		select {
+		case err := <-exited:
+			t.Logf("terraform after %v: %v", sig, err) // a non-zero exit is expected
+			waiting = false
+		case <-release.C:
+		case <-ctx.Done():
+			_ = cmd.Process.Kill()
+			t.Fatalf("terraform did not stop after %v:\n%s", sig, out)
+		}
 	}
-	// Creates the provider had sent when Terraform went away finish on the
-	// server (the provider serves in this process and outlives it).
-	time.Sleep(slowCreate + 500*time.Millisecond)
+	env.Server.ClearFaults()
+	env.Server.ReleaseAll()
+	for len(env.Server.Endpoints()) < applyParallelism && ctx.Err() == nil {
+		time.Sleep(10 * time.Millisecond) // the released creates are stored in this process; bounded by ctx
+	}
 	return cli, out.String()
 }
 
-// Ctrl-C during an apply: creates already sent finish within the grace
+// Ctrl-C during an apply: the creates already sent finish within the grace
 // period and reach the state, creates not yet sent are not sent, so the
 // server holds exactly the endpoints in state: no orphans.
 func TestAccWebhookEndpoint_interruptLeavesNoOrphans(t *testing.T) {
@@ -443,8 +460,8 @@ func TestAccWebhookEndpoint_interruptLeavesNoOrphans(t *testing.T) {
 	if err := env.ServerMatchesStateJSON([]byte(show)); err != nil {
 		t.Errorf("after Ctrl-C: %v\n%s", err, lastLines(out, 20))
 	}
-	if n := len(env.Server.Endpoints()); n == 0 || n == 20 {
-		t.Logf("the interrupt came at an edge: %d of 20 created", n)
+	if n := len(env.Server.Endpoints()); n < applyParallelism || n == 20 {
+		t.Errorf("the server holds %d endpoints; want the %d creates in flight at the interrupt, and not all 20", n, applyParallelism)
 	}
 	cli.MustRun(t, "destroy", "-auto-approve", "-no-color", "-input=false")
 }
@@ -456,7 +473,6 @@ func TestAccWebhookEndpoint_planAfterKillNamesLeftovers(t *testing.T) {
 	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	cli, _ := interruptedApply(t, env, 20, syscall.SIGKILL)
-	env.Server.ClearFaults()
 	inState := map[string]string{} // empty if the kill left no readable state
 	if show, err := cli.Run("show", "-json"); err == nil {
 		if endpoints, err := acctest.StateEndpoints([]byte(show)); err == nil {
@@ -469,8 +485,8 @@ func TestAccWebhookEndpoint_planAfterKillNamesLeftovers(t *testing.T) {
 			leftovers = append(leftovers, e.ID)
 		}
 	}
-	if len(leftovers) == 0 {
-		t.Skip("the kill left no endpoint behind this time") // not expected with 5 creates in flight
+	if len(leftovers) != applyParallelism {
+		t.Fatalf("%d leftovers, want the %d creates in flight at the kill", len(leftovers), applyParallelism)
 	}
 	plan := cli.MustRun(t, "plan", "-no-color", "-input=false")
 	for _, id := range leftovers {
