@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/retivo/terraform-provider-retivo/internal/acctest"
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
@@ -212,6 +214,37 @@ func TestAccProvider_keyBodyQuotedByServerNeverShown(t *testing.T) {
 				t.Errorf("the %s shows %q, 8 characters of the API key's body", what, body[i:i+8])
 				break
 			}
+		}
+	}
+}
+
+// On Terraform 1.14+: `apply -invoke` of the action against a receiver whose
+// status text and error carry ESC sequences, NUL, CR and a fake "Apply
+// complete!" line prints none of them, in the progress message or the error.
+func TestAccWebhookEndpointTestAction_invokeShowsNoReceiverControlCharacters(t *testing.T) {
+	t.Parallel()
+	acctest.SkipBelow(t, tfversion.Version1_14_0, "actions")
+	env := acctest.NewEnv(t, localserver.Options{})
+	endpoint := env.Server.InsertEndpoint(localserver.Endpoint{URL: env.ReceiverURL + "/hostile", Active: true,
+		SubscribedEvents: []string{}})
+	cli := acctest.NewCLI(t, env.Config(`
+action "retivo_webhook_endpoint_test" "check" {
+  config {
+    endpoint_id = "`+endpoint.ID+`"
+  }
+}
+`))
+	for _, success := range []bool{true, false} {
+		env.Server.ClearFaults()
+		env.Server.AddFault(localserver.Fault{Route: localserver.RouteTest, Status: 200, Body: hostileTestAnswer(t, success)})
+		out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false",
+			"-invoke=action.retivo_webhook_endpoint_test.check")
+		if success && err != nil {
+			t.Fatalf("-invoke of a delivered test: %v\n%s", err, out)
+		}
+		assertNoUnsafeRune(t, fmt.Sprintf("-invoke output (delivered: %v)", success), out)
+		if !strings.Contains(out, "Teapot") {
+			t.Errorf("the receiver's text is not shown (delivered: %v):\n%s", success, out)
 		}
 	}
 }
