@@ -123,6 +123,12 @@ func describeAPIError(caller callerKind, action string, err error) (string, stri
 			"descriptions): delete the endpoints nobody uses through the Retivo API.", action, err,
 			retivo.DefaultMaxResponseBytes>>20)
 	}
+	if errors.Is(err, retivo.ErrAnswerMismatch) {
+		return "Retivo's answer does not match the request", fmt.Sprintf("Could not %s: %v\n\nThe provider "+
+			"takes nothing from such an answer into the state. Run terraform apply again: its refresh reads the "+
+			"endpoints afresh. If this repeats, check that base_url points at the Retivo API and report the "+
+			"answer to Retivo.", action, err)
+	}
 	if errors.Is(err, retivo.ErrPartialList) {
 		return "Retivo returned part of the list", fmt.Sprintf("Could not %s: %v\n\nThe provider stops rather "+
 			"than take the endpoints it was not shown for deleted, which would recreate them. Report this answer "+

@@ -197,7 +197,7 @@ func (r *webhookEndpointResource) Create(ctx context.Context, req resource.Creat
 			fmt.Sprintf("Webhook endpoint %s was created, but %d earlier attempt(s) got no usable answer and may "+
 				"have registered an endpoint too. %s.", created.ID, outcome.UnknownAttempts,
 				retivo.DescribeLeftovers(outcome.Leftovers, outcome.LeftoverLookupErr)))
-		resp.Diagnostics.Append(rememberLeftovers(ctx, resp.Private, outcome.Leftovers)...)
+		resp.Diagnostics.Append(rememberLeftoverCheck(ctx, resp.Private, outcome)...)
 	}
 
 	// State comes straight from the create answer: it is the only one that

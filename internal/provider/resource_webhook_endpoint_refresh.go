@@ -24,8 +24,8 @@ func (r *webhookEndpointResource) readUnchanged(ctx context.Context, req resourc
 	if r.client == nil || req.State.Raw.As(&attrs) != nil {
 		return false
 	}
-	if remembered, _ := req.Private.GetKey(ctx, leftoversKey); len(remembered) > 0 {
-		return false // the full read names them
+	if check, _ := req.Private.GetKey(ctx, leftoverCheckKey); len(check) > 0 {
+		return false // the full read looks for leftovers
 	}
 	id, ok := rawString(attrs["id"])
 	if !ok {

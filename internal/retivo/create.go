@@ -43,19 +43,23 @@ const MaxCreateResends = 2
 //
 // A create already sent may outlive a caller that has gone by up to
 // GracePeriod (its answer is the only copy of the secret), and so may the
-// list call that names leftovers.
+// look for leftovers: one grace period for both, counted from the moment
+// the caller went.
 func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) (*Created, error) {
 	if err := c.ensureBaseline(ctx); err != nil {
 		return nil, err
 	}
+	graced, endGrace := withGrace(ctx)
+	defer endGrace()
+	key := fingerprint(req)
 	firstSent := c.creates.lastObservation()
 	unknown := 0
 	for {
-		created, err := c.createOnce(ctx, req)
+		created, err := c.createOnce(ctx, req, key)
 		if err == nil {
 			result := &Created{Endpoint: created, UnknownAttempts: unknown}
 			if unknown > 0 {
-				result.Leftovers, result.LeftoverLookupErr = c.leftovers(ctx, req, firstSent)
+				result.Leftovers, result.KnownIdentical, result.LeftoverLookupErr = c.leftovers(graced, req, key, firstSent)
 			}
 			return result, nil
 		}
@@ -67,7 +71,7 @@ func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) 
 			if unknown == 0 {
 				return nil, err
 			}
-			ids, lookupErr := c.leftovers(ctx, req, firstSent)
+			ids, _, lookupErr := c.leftovers(graced, req, key, firstSent)
 			return nil, &LeftoverError{Err: err, UnknownAttempts: unknown, Leftovers: ids, LookupErr: lookupErr}
 		}
 	}
@@ -83,6 +87,11 @@ type Created struct {
 	// Leftovers are the endpoints identical to this one that those attempts
 	// may have registered (see CreateEndpoint).
 	Leftovers []string
+	// KnownIdentical are the endpoints identical to this one that are not
+	// leftovers of it: they existed before its first attempt, or a create
+	// of this client returned them. A later look for a leftover that came
+	// late leaves them out.
+	KnownIdentical []string
 	// LeftoverLookupErr says why the look for them failed.
 	LeftoverLookupErr error
 }
@@ -97,21 +106,29 @@ type LeftoverError struct {
 }
 
 func (e *LeftoverError) Error() string {
-	return fmt.Sprintf("%v (%d attempt(s) whose outcome is unknown; %s)", e.Err, e.UnknownAttempts,
-		DescribeLeftovers(e.Leftovers, e.LookupErr))
+	switch {
+	case e.LookupErr != nil:
+		return fmt.Sprintf("%v (%d attempt(s) with an unknown outcome; looking for what they left failed: %v)",
+			e.Err, e.UnknownAttempts, e.LookupErr)
+	case len(e.Leftovers) > 0:
+		return fmt.Sprintf("%v (%d attempt(s) with an unknown outcome; possible leftovers: %s)",
+			e.Err, e.UnknownAttempts, strings.Join(e.Leftovers, ", "))
+	}
+	return fmt.Sprintf("%v (%d attempt(s) with an unknown outcome; no leftover found)", e.Err, e.UnknownAttempts)
 }
 
 func (e *LeftoverError) Unwrap() error { return e.Err }
 
-// DescribeLeftovers says, in a sentence, which endpoints attempts whose
-// outcome was unknown may have left, and what to do about them.
+// DescribeLeftovers says, in sentences for a diagnostic, which endpoints
+// attempts whose outcome was unknown may have left, and what to do about
+// them.
 func DescribeLeftovers(ids []string, lookupErr error) string {
 	switch {
 	case lookupErr != nil:
-		return fmt.Sprintf("looking for endpoints they may have left failed (%v); the next plan names any "+
+		return fmt.Sprintf("Looking for endpoints they may have left failed (%v); the next plan names any "+
 			"endpoint identical to a configured one that is not in the state", lookupErr)
 	case len(ids) == 0:
-		return "none is on Retivo now; if one appears later, the next plan names it"
+		return "None is on Retivo now; if one appears later, the next plan names it"
 	}
 	return fmt.Sprintf("Retivo now holds identical endpoint(s) that no earlier list showed: %s. Nobody knows "+
 		"their signing secret: delete them through the Retivo API, or import them and replace them to get a new "+
@@ -119,19 +136,41 @@ func DescribeLeftovers(ids []string, lookupErr error) string {
 		"were not deleted", strings.Join(ids, ", "))
 }
 
-// leftovers lists the endpoints identical to req that no list answered
-// before observation `since` saw and no create of this client returned. It
-// runs under a grace context: the caller may have gone (see GracePeriod).
-func (c *Client) leftovers(ctx context.Context, req CreateEndpointRequest, since uint64) ([]string, error) {
-	graced, cancel := withGrace(ctx)
-	defer cancel()
-	listing, err := c.ListEndpoints(graced)
-	if err != nil {
-		return nil, err
+// leftovers lists the endpoints identical to req that are new since
+// observation `since` (no list answered by then saw them, and no create of
+// this client returned them): the possible leftovers of attempts sent after
+// it. The other identical ones are returned as known. It first waits for
+// this client's identical creates in flight, whose answers settle whose
+// endpoints those are, and it confirms "none" with a second list, as a
+// refresh confirms an absence. ctx is the create's grace context.
+func (c *Client) leftovers(ctx context.Context, req CreateEndpointRequest, key string, since uint64) (leftovers, known []string, err error) {
+	split := func(endpoints []Endpoint) {
+		leftovers, known = nil, nil
+		for _, id := range IdenticalEndpoints(endpoints, req, "") {
+			if c.creates.newSince(id, since) {
+				leftovers = append(leftovers, id)
+			} else {
+				known = append(known, id)
+			}
+		}
 	}
-	return slices.DeleteFunc(IdenticalEndpoints(listing.Endpoints, req, ""), func(id string) bool {
-		return !c.creates.newSince(id, since)
-	}), nil
+	if err := c.creates.waitIdle(ctx, key); err != nil {
+		return nil, nil, err
+	}
+	snap, err := c.Endpoints(ctx) // a list started after this create's last attempt was answered
+	if err == nil {
+		if split(snap.Endpoints); len(leftovers) == 0 {
+			snap, err = c.endpoints(ctx, freshness{startedAfter: snap.number})
+		}
+	}
+	if err != nil {
+		if latest := c.snapshots.latest(); latest != nil {
+			split(latest.Endpoints)
+		}
+		return nil, known, err
+	}
+	split(snap.Endpoints)
+	return leftovers, known, nil
 }
 
 // IdenticalEndpoints returns the ids of the endpoints that req would
@@ -149,13 +188,10 @@ func IdenticalEndpoints(endpoints []Endpoint, req CreateEndpointRequest, except 
 }
 
 // ensureBaseline makes sure a list call has recorded the existing endpoints
-// before this client sends its first create.
+// before this client sends its first create. Concurrent first creates share
+// one list call (see Client.Endpoints), each waiting no longer than its own
+// deadline.
 func (c *Client) ensureBaseline(ctx context.Context) error {
-	if c.creates.hasListed() {
-		return nil
-	}
-	c.creates.baselineMu.Lock()
-	defer c.creates.baselineMu.Unlock()
 	if c.creates.hasListed() {
 		return nil
 	}
@@ -163,19 +199,49 @@ func (c *Client) ensureBaseline(ctx context.Context) error {
 	return err
 }
 
-// checkCreatedID refuses a create answer whose id the client knew before the
-// create was sent: an endpoint that was already in the account, or one an
-// earlier create returned. The endpoint the create registered, if any, is
-// then unknown.
-func (c *Client) checkCreatedID(id string, sentAfter uint64, status int) error {
-	if c.creates.newSince(id, sentAfter) {
-		return nil
+// claimCreated takes a create answer's endpoint as this create's own, unless
+// the client knew its id before the create was sent (an endpoint that was
+// already in the account, or one an earlier create returned) or the answer
+// describes another endpoint than the request. Check and record are one
+// step, so two creates answered with one id cannot both take it.
+func (c *Client) claimCreated(e *Endpoint, req CreateEndpointRequest, sentAfter uint64, status int) error {
+	if problem := contradiction(*e, req.URL, req.Description, req.SubscribedEvents, req.Active); problem != "" {
+		apiErr := c.malformed(http.MethodPost, endpointsPath, status, fmt.Errorf("%w: endpoint %s %s; it is "+
+			"not taken into the state", ErrAnswerMismatch, QuoteExcerpt(e.ID), problem))
+		apiErr.MayHaveCommitted = true
+		return apiErr
 	}
-	apiErr := c.malformed(http.MethodPost, endpointsPath, status, fmt.Errorf("the create answer names endpoint %s, "+
-		"which existed before this create was sent: the answer is not for this create, and the id is not "+
-		"taken into the state", QuoteExcerpt(id)))
-	apiErr.MayHaveCommitted = true
-	return apiErr
+	if !c.creates.claim(e.ID, sentAfter) {
+		apiErr := c.malformed(http.MethodPost, endpointsPath, status, fmt.Errorf("%w: it names endpoint %s, which "+
+			"existed before this create was sent; the id is not taken into the state", ErrAnswerMismatch, QuoteExcerpt(e.ID)))
+		apiErr.MayHaveCommitted = true
+		return apiErr
+	}
+	return nil
+}
+
+// contradiction says how an answer's endpoint differs from what the request
+// asked for, looking only at the fields the answer shows; "" when it does
+// not. The url may come back in an equivalent form (SameURL).
+func contradiction(e Endpoint, url string, description *string, events *[]string, active *bool) string {
+	switch {
+	case url != "" && e.URL != "" && !SameURL(url, e.URL):
+		return fmt.Sprintf("has the url %s, not the one sent", QuoteExcerpt(e.URL))
+	case description != nil && e.Description != nil && *e.Description != *description:
+		return "has another description than the one sent"
+	case events != nil && e.SubscribedEvents != nil && !sameSet(*events, e.SubscribedEvents):
+		return "has other subscribed events than the ones sent"
+	case active != nil && e.Active != nil && *e.Active != *active:
+		return fmt.Sprintf("has active = %t, not %t as sent", *e.Active, *active)
+	}
+	return ""
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
 // fingerprint identifies what a create registers.
@@ -212,16 +278,57 @@ func deref[T any](p *T, fallback T) T {
 // firstSeen maps every id seen in a list answer to the observation that
 // first saw it, and ours holds the ids create answers returned.
 type createRecords struct {
-	baselineMu sync.Mutex // one baseline list at a time
-
 	mu           sync.Mutex
 	observations uint64
 	firstSeen    map[string]uint64
 	ours         map[string]struct{}
+	inFlight     map[string]int           // creates waiting for an answer, by fingerprint
+	idle         map[string]chan struct{} // closed when a fingerprint's last create in flight ends
 }
 
 func newCreateRecords() *createRecords {
-	return &createRecords{firstSeen: map[string]uint64{}, ours: map[string]struct{}{}}
+	return &createRecords{firstSeen: map[string]uint64{}, ours: map[string]struct{}{},
+		inFlight: map[string]int{}, idle: map[string]chan struct{}{}}
+}
+
+// sending records a create of fingerprint key on its way; the function it
+// returns records its answer.
+func (r *createRecords) sending(key string) (answered func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.inFlight[key]++
+	return func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.inFlight[key]--; r.inFlight[key] == 0 {
+			delete(r.inFlight, key)
+			if ch, ok := r.idle[key]; ok {
+				close(ch)
+				delete(r.idle, key)
+			}
+		}
+	}
+}
+
+// waitIdle waits until no create of fingerprint key is in flight.
+func (r *createRecords) waitIdle(ctx context.Context, key string) error {
+	r.mu.Lock()
+	if r.inFlight[key] == 0 {
+		r.mu.Unlock()
+		return nil
+	}
+	ch, ok := r.idle[key]
+	if !ok {
+		ch = make(chan struct{})
+		r.idle[key] = ch
+	}
+	r.mu.Unlock()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
 }
 
 // seen records the ids a completed list answer returned, under the next
@@ -239,11 +346,16 @@ func (r *createRecords) seen(endpoints []Endpoint) {
 	}
 }
 
-// registered records an endpoint a create answer returned.
-func (r *createRecords) registered(id string) {
+// claim records id as returned by a create sent after observation `since`,
+// if it is new since then; it reports whether it was.
+func (r *createRecords) claim(id string, since uint64) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if !r.newSinceLocked(id, since) {
+		return false
+	}
 	r.ours[id] = struct{}{}
+	return true
 }
 
 // newSince reports whether id is new since observation `since`: no create
@@ -251,6 +363,10 @@ func (r *createRecords) registered(id string) {
 func (r *createRecords) newSince(id string, since uint64) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	return r.newSinceLocked(id, since)
+}
+
+func (r *createRecords) newSinceLocked(id string, since uint64) bool {
 	if _, ours := r.ours[id]; ours {
 		return false
 	}
@@ -272,3 +388,8 @@ func (r *createRecords) hasListed() bool {
 // errNoCreateAnswer is the cause of a success answer to a create that does
 // not show the new endpoint.
 var errNoCreateAnswer = errors.New(`the answer has no "endpoint" object with an id`)
+
+// ErrAnswerMismatch is the cause of the error for a success answer that
+// contradicts its request: it names another endpoint, or other values than
+// the ones sent.
+var ErrAnswerMismatch = errors.New("the answer does not match the request")

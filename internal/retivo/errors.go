@@ -149,6 +149,8 @@ func (e *Error) text() string {
 		fmt.Fprintf(&b, ": the server answered %s with more than the client reads", statusLine(e.StatusCode))
 	case e.StatusCode >= 200 && e.StatusCode < 300 && errors.Is(e.Err, ErrPartialList):
 		fmt.Fprintf(&b, ": the server answered %s with only part of the list", statusLine(e.StatusCode))
+	case e.StatusCode >= 200 && e.StatusCode < 300 && errors.Is(e.Err, ErrAnswerMismatch):
+		fmt.Fprintf(&b, ": the server answered %s", statusLine(e.StatusCode))
 	case e.StatusCode >= 200 && e.StatusCode < 300:
 		fmt.Fprintf(&b, ": the server answered %s but its body could not be read as the expected JSON", statusLine(e.StatusCode))
 	default:

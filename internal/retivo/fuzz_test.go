@@ -54,7 +54,7 @@ func FuzzClientAnswers(f *testing.F) {
 		ctx := context.Background()
 		calls := []func() (any, error){
 			func() (any, error) { return client.ListEndpoints(ctx) },
-			func() (any, error) { return client.createOnce(ctx, CreateEndpointRequest{URL: "https://a"}) },
+			func() (any, error) { return client.createOnce(ctx, CreateEndpointRequest{URL: "https://a"}, "fuzz") },
 			func() (any, error) { return client.UpdateEndpoint(ctx, "we_1", UpdateEndpointRequest{}) },
 			func() (any, error) { return nil, client.DeleteEndpoint(ctx, "we_1") },
 			func() (any, error) { return client.TestEndpoint(ctx, "we_1") },

@@ -2,6 +2,7 @@ package retivo_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
@@ -453,5 +454,76 @@ func TestClient_createCancelledDuringRateLimitWaitIsNotAmbiguous(t *testing.T) {
 	}
 	if got := h.requestLines(); len(got) != 2 {
 		t.Errorf("requests %v, want the baseline list and one create, no recovery", got)
+	}
+}
+
+// An update answer without an id that describes other values than the ones
+// sent (another endpoint's) is an error: it is not this update's result.
+func TestClient_updateAnswerContradictingTheRequest(t *testing.T) {
+	h := newHostileServer(t, jsonAnswer(200, `{"endpoint": {"url": "https://evil.example/b", "description": "b", `+
+		`"subscribed_events": ["x.y"], "active": false}}`))
+	_, err := h.client(t, retivo.Config{}).UpdateEndpoint(context.Background(), "we_a",
+		retivo.UpdateEndpointRequest{URL: retivo.String("https://example.com/a2")})
+	if !errors.Is(err, retivo.ErrAnswerMismatch) || !strings.Contains(err.Error(), "evil.example") {
+		t.Errorf("want an error naming the url the answer shows, got %v", err)
+	}
+}
+
+// The update error quotes the id the server chose: it shows no control
+// character, known secret or piece of the API key.
+func TestClient_updateAnswerIDQuotedClean(t *testing.T) {
+	const secret = "whsec_known0123456789abcdef"
+	id := "\x1b]52;c;" + secret + "\x07\r" + testKey[len("rt_test_"):]
+	body, _ := json.Marshal(map[string]any{"endpoint": map[string]any{"id": id}})
+	client := newHostileServer(t, jsonAnswer(200, string(body))).client(t, retivo.Config{})
+	client.MaskSecret(secret)
+	_, err := client.UpdateEndpoint(context.Background(), "we_a", retivo.UpdateEndpointRequest{})
+	if err == nil {
+		t.Fatal("an answer for another id was taken")
+	}
+	if text := err.Error(); strings.ContainsAny(text, "\x1b\x07\r") || strings.Contains(text, "known0123456789") ||
+		strings.Contains(text, "client_0123456789") {
+		t.Errorf("the error shows what the server put in the id: %q", text)
+	}
+}
+
+// A create waiting for the baseline list another create started waits no
+// longer than its own deadline.
+func TestClient_baselineWaitEndsAtTheCallersDeadline(t *testing.T) {
+	listArrived := make(chan struct{}, 1)
+	release := make(chan struct{})
+	h := newHostileServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			listArrived <- struct{}{}
+			select { // a stalled list, until the test releases it
+			case <-release:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		jsonAnswer(500, `{"error": "no"}`)(w, r)
+	})
+	defer close(release)
+	client := h.client(t, retivo.Config{})
+	first, cancelFirst := context.WithCancel(context.Background())
+	defer cancelFirst()
+	go func() {
+		_, _ = client.CreateEndpoint(first, retivo.CreateEndpointRequest{URL: "https://example.com/a"})
+	}()
+	<-listArrived
+	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	returned := make(chan error, 1)
+	go func() {
+		_, err := client.CreateEndpoint(short, retivo.CreateEndpointRequest{URL: "https://example.com/b"})
+		returned <- err
+	}()
+	select {
+	case err := <-returned:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("want the caller's deadline, got %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the create waited for another caller's stalled baseline list past its own deadline")
 	}
 }

@@ -112,11 +112,13 @@ func emptyForNull(e *Endpoint) {
 
 // createOnce sends one create call (retried only where that is safe, see
 // shouldRetry). CreateEndpoint decides what happens after an unknown outcome.
-func (c *Client) createOnce(ctx context.Context, req CreateEndpointRequest) (*Endpoint, error) {
+func (c *Client) createOnce(ctx context.Context, req CreateEndpointRequest, key string) (*Endpoint, error) {
 	if err := ctx.Err(); err != nil {
 		// Nothing is sent for a caller that has gone, so nothing is ambiguous.
 		return nil, &Error{Method: http.MethodPost, Path: endpointsPath, Err: err}
 	}
+	answered := c.creates.sending(key)
+	defer answered()
 	sentAfter := c.creates.lastObservation()
 	var out endpointResponse
 	status, err := c.do(withAnswerAwaited(withNoBlindResend(ctx)), http.MethodPost, endpointsPath, req, &out)
@@ -138,16 +140,15 @@ func (c *Client) createOnce(ctx context.Context, req CreateEndpointRequest) (*En
 		return nil, c.malformed(http.MethodPost, endpointsPath, status, fmt.Errorf("the new endpoint's id is not "+
 			"usable (%w); the endpoint may exist on Retivo under that id: delete it there", idErr))
 	}
-	if err := c.checkCreatedID(out.Endpoint.ID, sentAfter, status); err != nil {
+	if err := c.claimCreated(out.Endpoint, req, sentAfter, status); err != nil {
 		return nil, err
 	}
-	c.creates.registered(out.Endpoint.ID)
 	return out.Endpoint, nil
 }
 
 // UpdateEndpoint changes an endpoint. Fields left nil in req are not sent.
-// An answer that names another endpoint is an error: it is not this
-// update's result.
+// An answer that describes another endpoint, or other values than the
+// ones sent, is an error: it is not this update's result.
 func (c *Client) UpdateEndpoint(ctx context.Context, id string, req UpdateEndpointRequest) (*Endpoint, error) {
 	path, err := endpointPath(http.MethodPut, id)
 	if err != nil {
@@ -165,10 +166,14 @@ func (c *Client) UpdateEndpoint(ctx context.Context, id string, req UpdateEndpoi
 		// they sent.
 		return &Endpoint{ID: id}, nil
 	}
+	problem := contradiction(*out.Endpoint, deref(req.URL, ""), req.Description, req.SubscribedEvents, req.Active)
 	if out.Endpoint.ID != "" && out.Endpoint.ID != id {
-		return nil, c.malformed(http.MethodPut, path, status, fmt.Errorf("the answer to the update of endpoint %s "+
-			"describes endpoint %s, so it says nothing of whether endpoint %s changed", QuoteExcerpt(id),
-			QuoteExcerpt(out.Endpoint.ID), QuoteExcerpt(id)))
+		problem = "describes endpoint " + QuoteExcerpt(out.Endpoint.ID)
+	}
+	if problem != "" {
+		return nil, c.malformed(http.MethodPut, path, status, fmt.Errorf("%w: the answer to the update of endpoint "+
+			"%s %s, so it says nothing of whether endpoint %s changed", ErrAnswerMismatch, QuoteExcerpt(id), problem,
+			QuoteExcerpt(id)))
 	}
 	out.Endpoint.ID = id
 	return out.Endpoint, nil

@@ -129,6 +129,13 @@ func (s *snapshots) leave(f *listFlight) {
 	}
 }
 
+// latest is the newest snapshot stored, however old.
+func (s *snapshots) latest() *Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.current
+}
+
 // wrote records a write attempt, whatever its outcome: snapshots taken
 // before it may be stale.
 func (s *snapshots) wrote() {

@@ -82,13 +82,20 @@ func normalizeURL(raw string) (*normalURL, bool) {
 	return &normalURL{scheme: scheme, host: host, path: path, rest: rest}, true
 }
 
-// asciiHost is a host name in its ASCII (punycode) lookup form, lower case;
-// a name IDNA refuses is only lower-cased, so it equals only itself.
+// asciiHost is a host name in its ASCII (punycode) lookup form, lower case.
+// A name IDNA refuses has only its ASCII letters lower-cased, so it equals
+// only itself in another case: Unicode case folding would make, say, the
+// Kelvin sign equal to "k".
 func asciiHost(host string) string {
 	if ascii, err := idna.Lookup.ToASCII(host); err == nil {
-		host = ascii
+		return strings.ToLower(ascii)
 	}
-	return strings.ToLower(host)
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, host)
 }
 
 // removeDotSegments resolves "." and ".." segments of an absolute path as
