@@ -125,9 +125,9 @@ func describeAPIError(caller callerKind, action string, err error) (string, stri
 	}
 	if errors.Is(err, retivo.ErrAnswerMismatch) {
 		return "Retivo's answer does not match the request", fmt.Sprintf("Could not %s: %v\n\nThe provider "+
-			"takes nothing from such an answer into the state. Run terraform apply again: its refresh reads the "+
-			"endpoints afresh. If this repeats, check that base_url points at the Retivo API and report the "+
-			"answer to Retivo.", action, err)
+			"takes nothing from such an answer into the state; the refresh of the next plan reads the endpoints "+
+			"afresh. Check that base_url points at the Retivo API, and report the answer to Retivo: while it "+
+			"answers creates this way, every apply may leave one more endpoint, as named here.", action, err)
 	}
 	if errors.Is(err, retivo.ErrPartialList) {
 		return "Retivo returned part of the list", fmt.Sprintf("Could not %s: %v\n\nThe provider stops rather "+

@@ -1,7 +1,9 @@
 package provider_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -150,7 +152,7 @@ func siblingRace(next http.Handler) http.Handler {
 }
 
 // namedLeftovers finds the list of ids in a warning that names leftovers.
-var namedLeftovers = regexp.MustCompile(`(?:no earlier list showed|were not there before): ([^.]*)\.`)
+var namedLeftovers = regexp.MustCompile(`(?:no earlier list showed|they may have registered): ([^.]*)\.`)
 
 // Two identical endpoints in one configuration, one of whose creates loses
 // an answer while the other's is still on its way: neither the apply nor a
@@ -186,5 +188,92 @@ resource "retivo_webhook_endpoint" "twin" {
 	}
 	if named != 2 {
 		t.Errorf("%d warnings name leftovers, want 2 (the apply's and the plan's):\n%s\n%s", named, out, plan)
+	}
+}
+
+// Two identical endpoints, the second created after the first, whose first
+// attempt lost its answer: the first's leftover is named, by the apply and
+// the next plan, and the second, which this state holds, never is.
+func TestAccWebhookEndpoint_leftoverNeverNamesASiblingCreatedLater(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, localserver.Options{})
+	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Times: 1, DropAfterCommit: true})
+	cli := acctest.NewCLI(t, env.Config(`
+resource "retivo_webhook_endpoint" "first" {
+  url = "https://example.com/same"
+}
+resource "retivo_webhook_endpoint" "second" {
+  url        = "https://example.com/same"
+  depends_on = [retivo_webhook_endpoint.first]
+}
+`))
+	out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+	if err != nil {
+		t.Fatalf("apply failed: %v\n%s", err, out)
+	}
+	held := stateIDs(t, cli)
+	if len(held) != 2 || len(env.Server.Endpoints()) != 3 {
+		t.Fatalf("state %d server %d; want 2 and 3", len(held), len(env.Server.Endpoints()))
+	}
+	plan := cli.MustRun(t, "plan", "-no-color", "-input=false")
+	for _, text := range []string{out, plan} {
+		for _, list := range namedLeftovers.FindAllStringSubmatch(strings.Join(strings.Fields(text), " "), -1) {
+			for id := range held {
+				if strings.Contains(list[1], id) {
+					t.Errorf("%s, which this state holds, is named as a leftover: %s", id, list[0])
+				}
+			}
+		}
+	}
+}
+
+// trimDescriptions plays a Retivo that stores descriptions trimmed of
+// surrounding spaces, as many servers do.
+func trimDescriptions(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/webhooks/endpoints") {
+			data, _ := io.ReadAll(r.Body)
+			var body map[string]any
+			if json.Unmarshal(data, &body) == nil {
+				if d, ok := body["description"].(string); ok {
+					body["description"] = strings.TrimSpace(d)
+				}
+				data, _ = json.Marshal(body)
+			}
+			r.Body = io.NopCloser(bytes.NewReader(data))
+			r.ContentLength = int64(len(data))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// A server that trims descriptions answers each create with another
+// description than the one sent: the create is an error, the endpoint it
+// registered is named as a leftover by the apply that made it (never "none
+// is on Retivo"), and nothing of it reaches the state.
+func TestAccWebhookEndpoint_answerWithOtherValuesNamesItsEndpoint(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnvWrapped(t, localserver.Options{}, trimDescriptions)
+	cli := acctest.NewCLI(t, endpointConfig(env, `url = "https://example.com/trim"
+description = "prod "`))
+	var all string
+	for range 2 {
+		out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+		if err == nil {
+			t.Fatalf("a create answered with another description was taken:\n%s", out)
+		}
+		all += out
+	}
+	flat := strings.Join(strings.Fields(all), " ")
+	if held := stateIDs(t, cli); len(held) != 0 {
+		t.Errorf("the state holds %v", held)
+	}
+	for _, e := range env.Server.Endpoints() {
+		if !strings.Contains(flat, e.ID) {
+			t.Errorf("endpoint %s, registered by a create whose answer was refused, was not named", e.ID)
+		}
+	}
+	if strings.Contains(flat, "None is on Retivo now") {
+		t.Error("a diagnostic says no leftover is on Retivo while the answer named one that is")
 	}
 }

@@ -72,6 +72,10 @@ func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) 
 				return nil, err
 			}
 			ids, _, lookupErr := c.leftovers(graced, req, key, firstSent)
+			var otherwise *registeredOtherwise
+			if errors.As(err, &otherwise) && !slices.Contains(ids, otherwise.id) {
+				ids = append(ids, otherwise.id) // not identical to the request, so no list finds it
+			}
 			return nil, &LeftoverError{Err: err, UnknownAttempts: unknown, Leftovers: ids, LookupErr: lookupErr}
 		}
 	}
@@ -206,8 +210,10 @@ func (c *Client) ensureBaseline(ctx context.Context) error {
 // step, so two creates answered with one id cannot both take it.
 func (c *Client) claimCreated(e *Endpoint, req CreateEndpointRequest, sentAfter uint64, status int) error {
 	if problem := contradiction(*e, req.URL, req.Description, req.SubscribedEvents, req.Active); problem != "" {
-		apiErr := c.malformed(http.MethodPost, endpointsPath, status, fmt.Errorf("%w: endpoint %s %s; it is "+
-			"not taken into the state", ErrAnswerMismatch, QuoteExcerpt(e.ID), problem))
+		// The server registered something under this id: a leftover,
+		// named as one, but never taken into the state.
+		apiErr := c.malformed(http.MethodPost, endpointsPath, status, &registeredOtherwise{id: e.ID,
+			problem: problem})
 		apiErr.MayHaveCommitted = true
 		return apiErr
 	}
@@ -219,6 +225,19 @@ func (c *Client) claimCreated(e *Endpoint, req CreateEndpointRequest, sentAfter 
 	}
 	return nil
 }
+
+// registeredOtherwise is the cause of the error for a create answer that
+// shows other values than the ones sent: the endpoint exists under id.
+type registeredOtherwise struct {
+	id, problem string
+}
+
+func (e *registeredOtherwise) Error() string {
+	return fmt.Sprintf("%v: endpoint %s %s; it is not taken into the state", ErrAnswerMismatch, QuoteExcerpt(e.id),
+		e.problem)
+}
+
+func (e *registeredOtherwise) Unwrap() error { return ErrAnswerMismatch }
 
 // contradiction says how an answer's endpoint differs from what the request
 // asked for, looking only at the fields the answer shows; "" when it does
@@ -244,7 +263,8 @@ func sameSet(a, b []string) bool {
 	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
-// fingerprint identifies what a create registers.
+// fingerprint groups the creates of one client that would register
+// identical endpoints, for waiting on each other's answers.
 func fingerprint(req CreateEndpointRequest) string {
 	var events []string
 	if req.SubscribedEvents != nil {
@@ -257,13 +277,12 @@ func fingerprint(req CreateEndpointRequest) string {
 	}, "\x1e")
 }
 
-// matchesRequest reports whether e is what req would have registered.
+// matchesRequest reports whether e is what req would have registered: its
+// url is req's (SameURL) and the other fields are equal, missing ones read
+// as the API's defaults.
 func matchesRequest(e Endpoint, req CreateEndpointRequest) bool {
-	got := CreateEndpointRequest{URL: e.URL, Description: e.Description, Active: e.Active}
-	if e.SubscribedEvents != nil {
-		got.SubscribedEvents = &e.SubscribedEvents
-	}
-	return fingerprint(got) == fingerprint(req)
+	return SameURL(req.URL, e.URL) && deref(e.Description, "") == deref(req.Description, "") &&
+		sameSet(e.SubscribedEvents, deref(req.SubscribedEvents, nil)) && deref(e.Active, true) == deref(req.Active, true)
 }
 
 func deref[T any](p *T, fallback T) T {

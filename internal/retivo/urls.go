@@ -2,6 +2,7 @@ package retivo
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/idna"
@@ -11,7 +12,8 @@ import (
 // one in another form, which the provider then keeps as configured:
 //
 //   - an equivalent form under RFC 3986 §6.2.2–6.2.3: scheme and host in
-//     another case, percent-encodings in another case, dot segments ("/a/../b")
+//     another case, percent-encodings in another case or of unreserved
+//     characters ("%7E" for "~"), dot segments ("/a/../b")
 //     removed (§5.2.4), the scheme's default port written out or left out, an
 //     empty path for "/";
 //   - the host in its other IDNA form (UTS #46 lookup profile): a server may
@@ -65,16 +67,16 @@ func normalizeURL(raw string) (*normalURL, bool) {
 	if port := u.Port(); port != "" && !isDefaultPort(scheme, port) {
 		host += ":" + port
 	}
-	path := removeDotSegments(upperEscapes(u.EscapedPath()))
+	path := removeDotSegments(normalEscapes(u.EscapedPath()))
 	if path == "" {
 		path = "/"
 	}
 	rest := ""
 	if u.RawQuery != "" || u.ForceQuery {
-		rest += "?" + upperEscapes(u.RawQuery)
+		rest += "?" + normalEscapes(u.RawQuery)
 	}
 	if u.Fragment != "" {
-		rest += "#" + upperEscapes(u.EscapedFragment())
+		rest += "#" + normalEscapes(u.EscapedFragment())
 	}
 	if u.User != nil {
 		host = u.User.String() + "@" + host
@@ -133,25 +135,30 @@ func isDefaultPort(scheme, port string) bool {
 	return (scheme == "http" && port == "80") || (scheme == "https" && port == "443")
 }
 
-// upperEscapes writes every percent-encoding in upper case (%2f -> %2F).
-func upperEscapes(s string) string {
+// normalEscapes writes percent-encodings the way RFC 3986 §6.2.2.1–6.2.2.2
+// normalises them: an unreserved character (letters, digits, "-", ".", "_",
+// "~") decoded, every other encoding in upper case (%2f -> %2F).
+func normalEscapes(s string) string {
 	if !strings.Contains(s, "%") {
 		return s
 	}
-	b := []byte(s)
-	for i := 0; i+2 < len(b); i++ {
-		if b[i] == '%' {
-			b[i+1] = upperHex(b[i+1])
-			b[i+2] = upperHex(b[i+2])
-			i += 2
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' || i+2 >= len(s) {
+			b.WriteByte(s[i])
+			continue
 		}
+		hex := strings.ToUpper(s[i+1 : i+3])
+		if c, err := strconv.ParseUint(hex, 16, 8); err == nil && isUnreserved(byte(c)) {
+			b.WriteByte(byte(c))
+		} else {
+			b.WriteString("%" + hex)
+		}
+		i += 2
 	}
-	return string(b)
+	return b.String()
 }
 
-func upperHex(c byte) byte {
-	if c >= 'a' && c <= 'f' {
-		return c - 'a' + 'A'
-	}
-	return c
+func isUnreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~", c) >= 0
 }

@@ -27,12 +27,18 @@ func TestSameURL(t *testing.T) {
 		{"https://example.com/a/b/..", "https://example.com/a/", true},
 		{"https://example.com/../hook", "https://example.com/hook", true},
 		{"https://XN--BCHER-KVA.example/hook", "https://xn--bcher-kva.example/hook", true},
+		// Percent-encoded unreserved characters (RFC 3986 §6.2.2.2).
+		{"https://example.com/a%7Eb", "https://example.com/a~b", true},
+		{"https://example.com/%61bc", "https://example.com/abc", true},
+		{"https://example.com/a~b", "https://example.com/a%7eb", true},
+		{"https://example.com/hook?q=%7E", "https://example.com/hook?q=~", true},
 		{"https://bücher.example/a/./b/../hook", "https://xn--bcher-kva.example/a/hook", true},
 		// Real changes.
 		{"https://bücher.example/hook", "https://xn--bcher-kvb.example/hook", false},
 		{"https://example.com/a/../hook", "https://example.com/a/hook", false},
 		{"https://example.com/a..b/hook", "https://example.com/hook", false},
 		{"https://example.com/a/%2e%2e/hook", "https://example.com/a/hook", false},
+		{"https://example.com/a%2Fb", "https://example.com/a/b", false},
 		{"https://example.com/a/..;/hook", "https://example.com/hook", false},
 		{"https://example.com/a;x/hook", "https://example.com/a/hook", false},
 		{"https://example.com./hook", "https://example.com/hook", false},
