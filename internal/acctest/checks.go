@@ -1,39 +1,30 @@
 package acctest
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
 )
 
-// StoredEndpoint reads the id of a resource from Terraform's state and
-// returns what the local server stores under it.
-func (e *Env) StoredEndpoint(s *terraform.State, address string) (localserver.Endpoint, error) {
-	rs, ok := s.RootModule().Resources[address]
-	if !ok {
-		return localserver.Endpoint{}, fmt.Errorf("%s is not in the state", address)
-	}
-	stored, ok := e.Server.Endpoint(rs.Primary.ID)
-	if !ok {
-		return localserver.Endpoint{}, fmt.Errorf("the server holds no endpoint %q for %s", rs.Primary.ID, address)
-	}
-	return stored, nil
-}
-
-// CheckStored asserts on the server's copy of a resource's endpoint, so tests
-// check what really happened and not only what Terraform believes.
+// CheckStored asserts on the server's copy of a resource's endpoint, read by
+// the id in Terraform's state, so tests check what really happened and not
+// only what Terraform believes.
 func (e *Env) CheckStored(address string, check func(stored localserver.Endpoint, attrs map[string]string) error) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		stored, err := e.StoredEndpoint(s, address)
-		if err != nil {
-			return err
+		rs, ok := s.RootModule().Resources[address]
+		if !ok {
+			return fmt.Errorf("%s is not in the state", address)
 		}
-		return check(stored, s.RootModule().Resources[address].Primary.Attributes)
+		stored, ok := e.Server.Endpoint(rs.Primary.ID)
+		if !ok {
+			return fmt.Errorf("the server holds no endpoint %q for %s", rs.Primary.ID, address)
+		}
+		return check(stored, rs.Primary.Attributes)
 	}
 }
 
@@ -83,20 +74,44 @@ func (e *Env) CheckDestroyed(*terraform.State) error {
 // orphan on the server, no resource without its endpoint or secret.
 func (e *Env) CheckServerMatchesState(s *terraform.State) error {
 	inState := map[string]string{}
-	for address, rs := range s.RootModule().Resources {
-		if rs.Type != "retivo_webhook_endpoint" {
-			continue
+	for _, rs := range s.RootModule().Resources {
+		if rs.Type == "retivo_webhook_endpoint" {
+			inState[rs.Primary.ID] = rs.Primary.Attributes["secret"]
 		}
-		if rs.Primary.Attributes["secret"] == "" {
-			return fmt.Errorf("%s has no secret in state", address)
-		}
-		inState[rs.Primary.ID] = rs.Primary.Attributes["secret"]
 	}
-	return e.compareWithServer(inState)
+	return e.serverMatches(inState)
 }
 
-// compareWithServer compares the server with a map of endpoint id to secret.
-func (e *Env) compareWithServer(inState map[string]string) error {
+// ServerMatchesStateJSON is CheckServerMatchesState for a state from
+// `terraform show -json` (CLI.Show).
+func (e *Env) ServerMatchesStateJSON(state *tfjson.State) error {
+	return e.serverMatches(StateEndpoints(state))
+}
+
+// StateEndpoints is the id and secret ("" when the state has none) of each
+// retivo_webhook_endpoint in a state from `terraform show -json` (CLI.Show).
+func StateEndpoints(state *tfjson.State) map[string]string {
+	endpoints := map[string]string{}
+	if state == nil || state.Values == nil || state.Values.RootModule == nil {
+		return endpoints
+	}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Type == "retivo_webhook_endpoint" {
+			id, _ := r.AttributeValues["id"].(string)
+			secret, _ := r.AttributeValues["secret"].(string)
+			endpoints[id] = secret
+		}
+	}
+	return endpoints
+}
+
+// serverMatches compares the server with a map of endpoint id to secret.
+func (e *Env) serverMatches(inState map[string]string) error {
+	for id, secret := range inState {
+		if secret == "" {
+			return fmt.Errorf("endpoint %s has no secret in state", id)
+		}
+	}
 	stored := e.Server.Endpoints()
 	if len(stored) != len(inState) {
 		return fmt.Errorf("server holds %d endpoints, state %d", len(stored), len(inState))
@@ -111,47 +126,4 @@ func (e *Env) compareWithServer(inState map[string]string) error {
 		}
 	}
 	return nil
-}
-
-// StateEndpoints reads the output of `terraform show -json`: the id and
-// secret ("" when the state has none) of each retivo_webhook_endpoint.
-func StateEndpoints(showJSON []byte) (map[string]string, error) {
-	var state struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Type   string `json:"type"`
-					Values struct {
-						ID     string `json:"id"`
-						Secret string `json:"secret"`
-					} `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	if err := json.Unmarshal(showJSON, &state); err != nil {
-		return nil, fmt.Errorf("reading terraform show -json: %w", err)
-	}
-	endpoints := map[string]string{}
-	for _, r := range state.Values.RootModule.Resources {
-		if r.Type == "retivo_webhook_endpoint" {
-			endpoints[r.Values.ID] = r.Values.Secret
-		}
-	}
-	return endpoints, nil
-}
-
-// ServerMatchesStateJSON is CheckServerMatchesState for the output of
-// `terraform show -json`.
-func (e *Env) ServerMatchesStateJSON(showJSON []byte) error {
-	inState, err := StateEndpoints(showJSON)
-	if err != nil {
-		return err
-	}
-	for id, secret := range inState {
-		if secret == "" {
-			return fmt.Errorf("endpoint %s has no secret in state", id)
-		}
-	}
-	return e.compareWithServer(inState)
 }

@@ -4,130 +4,275 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/retivo/terraform-provider-retivo/internal/tfcli"
 )
 
-// RequiredProviders names the provider's source, as every configuration
-// outside terraform-plugin-testing must.
-const RequiredProviders = `
-terraform {
+// CLI runs the CLI under test (TF_ACC_TERRAFORM_PATH, else terraform) through
+// terraform-exec in a directory of its own, for what terraform-plugin-testing
+// does not show: human-readable output, validate, logs. A command's output is
+// its stdout and stderr in one text; -no-color and -input=false are implied.
+type CLI struct {
+	Dir      string
+	tf       *tfexec.Terraform
+	reattach tfexec.ReattachInfo // nil when the CLI starts the provider itself
+	rawEnv   []string            // the environment of command
+	mu       sync.Mutex          // one command at a time: tf's writers are per instance
+}
+
+// NewCLI writes config to a fresh directory, serves the provider in this
+// process for the CLI to reattach to, until the test ends, and runs init.
+func NewCLI(t *testing.T, config string) *CLI {
+	t.Helper()
+	return NewCLIFiles(t, map[string]string{"main.tf": config})
+}
+
+// NewCLIFiles is NewCLI for a configuration of several files, by name.
+func NewCLIFiles(t *testing.T, files map[string]string) *CLI {
+	t.Helper()
+	dir := writeConfigDir(t, files)
+	ctx, cancel := context.WithCancel(context.Background())
+	// Provider logs follow TF_LOG like terraform-plugin-testing's do.
+	reattach, closed, err := tfcli.ServeAt(ctx, ProviderAddress(), tf6server.WithLoggingSink(t))
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); <-closed })
+	writeFile(t, filepath.Join(dir, ".terraformrc"), "")
+	c := newCLI(t, dir, tfcli.PrivateEnv(filepath.Join(dir, ".terraformrc")), reattach)
+	if out, err := c.run(t, func(ctx context.Context) error { return c.tf.Init(ctx, tfexec.Reattach(reattach)) }); err != nil {
+		t.Fatalf("terraform init: %v\n%s", err, out)
+	}
+	return c
+}
+
+// NewDevOverridesCLI is NewCLI with the provider built and run the way
+// Terraform runs an installed one: a dev_overrides CLI configuration, so the
+// CLI starts its own provider process for each command (and each walk of
+// one), which is what users see. The build is cached by Go's build cache.
+func NewDevOverridesCLI(t *testing.T, config string) *CLI {
+	t.Helper()
+	dir, providerDir := writeConfigDir(t, map[string]string{"main.tf": config}), t.TempDir()
+	_, self, _, _ := runtime.Caller(0)
+	build := exec.Command("go", "build", "-o", filepath.Join(providerDir, "terraform-provider-retivo"), ".")
+	build.Dir = filepath.Join(filepath.Dir(self), "..", "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	env, err := tfcli.DevOverridesEnv(dir, map[string]string{ProviderAddress(): providerDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newCLI(t, dir, env, nil)
+}
+
+func newCLI(t *testing.T, dir string, env []string, reattach tfexec.ReattachInfo) *CLI {
+	t.Helper()
+	path, err := lookTerraform()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &CLI{Dir: dir, reattach: reattach, rawEnv: append(env, "TF_IN_AUTOMATION=1")}
+	if reattach != nil {
+		info, _ := json.Marshal(reattach)
+		c.rawEnv = append(c.rawEnv, "TF_REATTACH_PROVIDERS="+string(info))
+	}
+	if c.tf, err = tfcli.NewTerraform(dir, path, env); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// writeConfigDir writes a configuration's files to a fresh directory, with a
+// required_providers block for the provider's source unless one has its own.
+func writeConfigDir(t *testing.T, files map[string]string) string {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 to run tests that drive the Terraform CLI")
+	}
+	dir := t.TempDir()
+	if !strings.Contains(strings.Join(slices.Collect(maps.Values(files)), ""), "required_providers") {
+		writeFile(t, filepath.Join(dir, "terraform.tf"), `terraform {
   required_providers {
     retivo = {
       source = "retivo/retivo"
     }
   }
 }
-`
-
-// CLI runs Terraform commands in a directory of its own against the provider
-// served in-process (TF_REATTACH_PROVIDERS), for what terraform-plugin-testing
-// does not show: human-readable plan output, `terraform validate`, logs.
-type CLI struct {
-	Dir string
-	Env []string
-}
-
-// NewCLI writes config to a fresh directory, serves the provider and runs
-// terraform init. The provider stops when the test ends.
-func NewCLI(t *testing.T, config string) *CLI {
-	t.Helper()
-	return NewCLIFiles(t, map[string]string{"main.tf": config})
-}
-
-// NewCLIFiles is NewCLI for a configuration of several files, by name. A
-// required_providers block is added unless one of them has its own.
-func NewCLIFiles(t *testing.T, files map[string]string) *CLI {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("set TF_ACC=1 to run tests that drive the Terraform CLI")
+`)
 	}
-	dir := writeConfigDir(t, files)
-	cliConfig := filepath.Join(dir, ".terraformrc")
-	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	reattach := serveProvider(t)
-	c := &CLI{Dir: dir, Env: append(os.Environ(),
-		"TF_REATTACH_PROVIDERS="+reattach,
-		"TF_CLI_CONFIG_FILE="+cliConfig,
-		"CHECKPOINT_DISABLE=1",
-		"TF_IN_AUTOMATION=1",
-	)}
-	if out, err := c.Run("init", "-input=false", "-no-color"); err != nil {
-		t.Fatalf("terraform init: %v\n%s", err, out)
-	}
-	return c
-}
-
-// writeConfigDir writes a configuration's files, by name, to a fresh
-// directory, with a required_providers block unless one of them has its own.
-func writeConfigDir(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	hasRequiredProviders := false
 	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		hasRequiredProviders = hasRequiredProviders || strings.Contains(content, "required_providers")
-	}
-	if !hasRequiredProviders {
-		if err := os.WriteFile(filepath.Join(dir, "terraform.tf"), []byte(RequiredProviders), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, filepath.Join(dir, name), content)
 	}
 	return dir
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // WriteMain replaces the configuration's main.tf, for a test's next step.
 func (c *CLI) WriteMain(t *testing.T, config string) {
 	t.Helper()
-	if err := os.WriteFile(filepath.Join(c.Dir, "main.tf"), []byte(config), 0o600); err != nil {
+	writeFile(t, filepath.Join(c.Dir, "main.tf"), config)
+}
+
+// TraceLog makes the next commands but Exec and Start write a TRACE log to
+// path: Terraform's, and the provider's when the CLI starts it; "" stops it.
+func (c *CLI) TraceLog(t *testing.T, path string) {
+	t.Helper()
+	if err := c.tf.SetLog("TRACE"); err != nil {
 		t.Fatal(err)
 	}
+	_ = c.tf.SetLogPath(path) // never fails
 }
 
-// Run runs one terraform command and returns its combined output.
-func (c *CLI) Run(args ...string) (string, error) {
-	return c.RunInput("", args...)
+// Apply runs apply -auto-approve.
+func (c *CLI) Apply(t *testing.T, opts ...tfexec.ApplyOption) (string, error) {
+	return c.run(t, func(ctx context.Context) error { return c.tf.Apply(ctx, append(opts, tfexec.Reattach(c.reattach))...) })
 }
 
-// RunInput is Run with input on the command's standard input, for
-// `terraform console`.
-func (c *CLI) RunInput(input string, args ...string) (string, error) {
-	cmd, out, err := c.command(args...)
-	if err != nil {
-		return "", err
+// Plan runs plan; changes is what -detailed-exitcode tells.
+func (c *CLI) Plan(t *testing.T, opts ...tfexec.PlanOption) (out string, changes bool, err error) {
+	out, err = c.run(t, func(ctx context.Context) (err error) {
+		changes, err = c.tf.Plan(ctx, append(opts, tfexec.Reattach(c.reattach))...)
+		return err
+	})
+	return out, changes, err
+}
+
+// Destroy runs destroy -auto-approve.
+func (c *CLI) Destroy(t *testing.T, opts ...tfexec.DestroyOption) (string, error) {
+	return c.run(t, func(ctx context.Context) error {
+		return c.tf.Destroy(ctx, append(opts, tfexec.Reattach(c.reattach))...)
+	})
+}
+
+// Import runs import.
+func (c *CLI) Import(t *testing.T, address, id string) (string, error) {
+	return c.run(t, func(ctx context.Context) error { return c.tf.Import(ctx, address, id, tfexec.Reattach(c.reattach)) })
+}
+
+// Show is the state that show -json prints.
+func (c *CLI) Show(t *testing.T) (state *tfjson.State, err error) {
+	_, err = c.run(t, func(ctx context.Context) (err error) {
+		state, err = c.tf.Show(ctx, tfexec.Reattach(c.reattach))
+		return err
+	})
+	return state, err
+}
+
+// MustApply, MustPlan, MustDestroy, MustShow and MustExec fail the test when
+// the command fails.
+func (c *CLI) MustApply(t *testing.T, opts ...tfexec.ApplyOption) string {
+	t.Helper()
+	return must(t, "apply")(c.Apply(t, opts...))
+}
+
+func (c *CLI) MustPlan(t *testing.T, opts ...tfexec.PlanOption) string {
+	t.Helper()
+	out, _, err := c.Plan(t, opts...)
+	return must(t, "plan")(out, err)
+}
+
+func (c *CLI) MustDestroy(t *testing.T, opts ...tfexec.DestroyOption) string {
+	t.Helper()
+	return must(t, "destroy")(c.Destroy(t, opts...))
+}
+
+func (c *CLI) MustShow(t *testing.T) *tfjson.State {
+	t.Helper()
+	state, err := c.Show(t)
+	must(t, "show -json")("", err)
+	return state
+}
+
+func (c *CLI) MustExec(t *testing.T, args ...string) string {
+	t.Helper()
+	return must(t, strings.Join(args, " "))(c.Exec(t, "", args...))
+}
+
+func must(t *testing.T, command string) func(string, error) string {
+	return func(out string, err error) string {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("terraform %s: %v\n%s", command, err, out)
+		}
+		return out
 	}
-	cmd.Stdin = strings.NewReader(input)
-	err = cmd.Run()
+}
+
+// run runs one terraform-exec command under the test's context, its stdout
+// and stderr taken line by line into one text.
+func (c *CLI) run(t *testing.T, command func(context.Context) error) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := &lockedBuffer{}
+	c.tf.SetStdout(out)
+	c.tf.SetStderr(out)
+	err := command(t.Context())
+	if exit := (*exec.ExitError)(nil); errors.As(err, &exit) {
+		err = exit // tfexec's error repeats the stderr that out holds
+	}
 	return out.String(), err
 }
 
-// command is one terraform command in the CLI's directory and environment,
-// its stdout and stderr collected in out.
-func (c *CLI) command(args ...string) (cmd *exec.Cmd, out *bytes.Buffer, err error) {
-	path, err := lookTerraform()
-	if err != nil {
-		return nil, nil, err
-	}
-	out = &bytes.Buffer{}
-	cmd = exec.Command(path, args...)
-	cmd.Dir = c.Dir
-	cmd.Env = c.Env
-	cmd.Stdout = out
-	cmd.Stderr = out
-	return cmd, out, nil
+// lockedBuffer takes the lines of tfexec's stdout and stderr copiers at once.
+type lockedBuffer struct {
+	mu sync.Mutex
+	bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.Buffer.Write(p)
+}
+
+// Exec runs a command as given, with stdin, for what terraform-exec cannot
+// run here: validate and test (no reattach option, JSON output only),
+// console (no stdin), query (JSON output only), state list, state show, show
+// without -json and apply -invoke (absent).
+func (c *CLI) Exec(t *testing.T, stdin string, args ...string) (string, error) {
+	cmd, out := c.command(t, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	err := cmd.Run()
+	return out.String(), err
+}
+
+// Start starts a command without waiting for it, for the tests that send it
+// a signal of their own choosing (terraform-exec only interrupts, on
+// cancellation); the caller waits for cmd. out collects its output.
+func (c *CLI) Start(t *testing.T, args ...string) (cmd *exec.Cmd, out *bytes.Buffer, err error) {
+	cmd, out = c.command(t, args...)
+	return cmd, out, cmd.Start()
+}
+
+// command is the one raw run of the CLI, killed if the test ends first.
+func (c *CLI) command(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer) {
+	out := &bytes.Buffer{}
+	cmd := exec.CommandContext(t.Context(), c.tf.ExecPath(), args...)
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = c.Dir, c.rawEnv, out, out
+	return cmd, out
 }
 
 // ProviderAddress is the address the CLI under test resolves the source
@@ -144,57 +289,22 @@ func lookTerraform() (string, error) {
 	return exec.LookPath("terraform")
 }
 
-// serveProvider serves a fresh provider in debug mode until the test ends
-// and returns the TF_REATTACH_PROVIDERS value that points Terraform at it.
-func serveProvider(t *testing.T) string {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	// Provider logs follow TF_LOG like terraform-plugin-testing's do, instead
-	// of going to stderr unconditionally.
-	reattach, closed, err := tfcli.ServeAt(ctx, ProviderAddress(), tf6server.WithLoggingSink(t))
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		<-closed
-	})
-	return reattach
-}
-
-// TerraformVersion is the version of the Terraform CLI the tests run.
-func TerraformVersion(t *testing.T) *version.Version {
-	t.Helper()
+var cliVersion = sync.OnceValues(func() (*version.Version, error) {
 	path, err := lookTerraform()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	out, err := exec.Command(path, "version", "-json").Output()
+	return tfcli.Version(context.Background(), path)
+})
+
+// TerraformVersion is the version of the CLI under test, asked once.
+func TerraformVersion(t *testing.T) *version.Version {
+	t.Helper()
+	v, err := cliVersion()
 	if err != nil {
 		t.Fatalf("terraform version: %v", err)
 	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("terraform version -json: %v", err)
-	}
-	parsed, err := version.NewVersion(v.Version)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return parsed
-}
-
-// MustRun runs one command and fails the test when it exits non-zero.
-func (c *CLI) MustRun(t *testing.T, args ...string) string {
-	t.Helper()
-	out, err := c.Run(args...)
-	if err != nil {
-		t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return out
+	return v
 }
 
 // SkipBelow skips a test that drives a feature the CLI under test lacks
@@ -207,39 +317,4 @@ func SkipBelow(t *testing.T, minimum *version.Version, feature string) {
 		t.Skipf("%s needs Terraform %s or later; this CLI is %s (make testacc-matrix runs it on Terraform 1.14)",
 			feature, minimum, v)
 	}
-}
-
-// Start starts one terraform command without waiting for it, for tests that
-// interrupt or kill it; the caller waits for cmd. out collects its output.
-func (c *CLI) Start(args ...string) (cmd *exec.Cmd, out *bytes.Buffer, err error) {
-	cmd, out, err = c.command(args...)
-	if err != nil {
-		return nil, nil, err
-	}
-	return cmd, out, cmd.Start()
-}
-
-// NewDevOverridesCLI is NewCLI with the provider built and run the way
-// Terraform runs an installed one: a dev_overrides CLI configuration, so the
-// CLI starts its own provider process for each command (and each walk of
-// one), which is what users see. NewCLI's in-process provider serves every
-// command from one process instead. The build is cached by Go's build cache.
-func NewDevOverridesCLI(t *testing.T, config string) *CLI {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("set TF_ACC=1 to run tests that drive the Terraform CLI")
-	}
-	providerDir := t.TempDir()
-	_, self, _, _ := runtime.Caller(0)
-	build := exec.Command("go", "build", "-o", filepath.Join(providerDir, "terraform-provider-retivo"), ".")
-	build.Dir = filepath.Join(filepath.Dir(self), "..", "..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	dir := writeConfigDir(t, map[string]string{"main.tf": config})
-	env, err := tfcli.DevOverridesEnv(dir, map[string]string{ProviderAddress(): providerDir}, "TF_IN_AUTOMATION=1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &CLI{Dir: dir, Env: env}
 }

@@ -160,14 +160,14 @@ resource "retivo_webhook_endpoint" "test" {
 		}
 	}
 
-	cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	cli.MustApply(t)
 	wantDeliveries("create", "/created")
 
 	cli.WriteMain(t, config("/updated"))
-	cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	cli.MustApply(t)
 	wantDeliveries("update", "/created", "/updated")
 
-	out := cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false",
+	out := cli.MustExec(t, "apply", "-auto-approve", "-no-color", "-input=false",
 		"-invoke=action.retivo_webhook_endpoint_test.check")
 	wantDeliveries("-invoke", "/created", "/updated", "/updated")
 	for _, want := range []string{"Delivered: the endpoint answered 200 OK", "Actions: 1 invoked."} {
@@ -177,7 +177,9 @@ resource "retivo_webhook_endpoint" "test" {
 	}
 
 	// A plan with nothing to change triggers nothing.
-	cli.MustRun(t, "plan", "-no-color", "-input=false", "-detailed-exitcode")
-	cli.MustRun(t, "destroy", "-auto-approve", "-no-color", "-input=false")
+	if out, changes, err := cli.Plan(t); err != nil || changes {
+		t.Fatalf("plan: %v, changes %v\n%s", err, changes, out)
+	}
+	cli.MustDestroy(t)
 	wantDeliveries("plan and destroy", "/created", "/updated", "/updated")
 }

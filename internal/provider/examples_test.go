@@ -41,7 +41,7 @@ func TestAccExamples_validate(t *testing.T) {
 			}
 			for _, files := range exampleConfigurations(t, dir, tfVersion) {
 				cli := acctest.NewCLIFiles(t, files)
-				if out, err := cli.Run("validate", "-no-color"); err != nil {
+				if out, err := cli.Exec(t, "", "validate", "-no-color"); err != nil {
 					t.Errorf("terraform validate rejects %s (%v): %v\n%s", dir, keys(files), err, out)
 				}
 			}

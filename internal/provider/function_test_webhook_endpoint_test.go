@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -233,21 +234,21 @@ check "webhook_delivers" {
   }
 }
 `))
-	out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+	out, err := cli.Apply(t)
 	if err != nil {
 		t.Fatalf("apply failed, but a failing check must only warn: %v\n%s", err, out)
 	}
 	if !strings.Contains(out, "Warning: Check block assertion failed") || !strings.Contains(out, "does not accept deliveries") {
 		t.Errorf("apply did not warn about the failing check:\n%s", out)
 	}
-	out, err = cli.Run("plan", "-no-color", "-input=false", "-detailed-exitcode")
-	if err != nil {
-		t.Fatalf("plan after apply: %v (exit 2 means changes)\n%s", err, out)
+	out, changes, err := cli.Plan(t)
+	if err != nil || changes {
+		t.Fatalf("plan after apply: %v, changes %v\n%s", err, changes, out)
 	}
 	if !strings.Contains(out, "Warning: Check block assertion failed") {
 		t.Errorf("plan did not warn about the failing check:\n%s", out)
 	}
-	if out, err := cli.Run("destroy", "-auto-approve", "-no-color", "-input=false"); err != nil {
+	if out, err := cli.Destroy(t); err != nil {
 		t.Fatalf("destroy: %v\n%s", err, out)
 	}
 }
@@ -297,10 +298,10 @@ check "receiver" {
 	}
 	cli := acctest.NewCLI(t, config(dead, `["order.created"]`))
 	warned := func(out string) bool { return strings.Contains(out, "does not accept test deliveries") }
-	apply := func(step, url, events string, wantWarning bool, extra ...string) {
+	apply := func(step, url, events string, wantWarning bool, extra ...tfexec.ApplyOption) {
 		t.Helper()
 		cli.WriteMain(t, config(url, events))
-		out, err := cli.Run(append([]string{"apply", "-auto-approve", "-no-color", "-input=false"}, extra...)...)
+		out, err := cli.Apply(t, extra...)
 		if err != nil {
 			t.Fatalf("%s: the apply failed (exit non-zero): %v\n%s", step, err, out)
 		}
@@ -310,9 +311,9 @@ check "receiver" {
 	}
 	cleanPlan := func(step string) {
 		t.Helper()
-		out, err := cli.Run("plan", "-no-color", "-input=false", "-detailed-exitcode")
-		if err != nil || warned(out) {
-			t.Errorf("%s: the next plan is not clean (%v):\n%s", step, err, out)
+		out, changes, err := cli.Plan(t)
+		if err != nil || changes || warned(out) {
+			t.Errorf("%s: the next plan is not clean (%v, changes %v):\n%s", step, err, changes, out)
 		}
 	}
 
@@ -327,9 +328,9 @@ check "receiver" {
 	}
 	apply("drift reverted", good, `["order.created"]`, false)
 	apply("events changed", good, `["order.created", "order.paid"]`, false)
-	apply("replaced", good, `["order.created", "order.paid"]`, false, "-replace=retivo_webhook_endpoint.orders")
+	apply("replaced", good, `["order.created", "order.paid"]`, false, tfexec.Replace("retivo_webhook_endpoint.orders"))
 	cleanPlan("replaced")
-	cli.MustRun(t, "destroy", "-auto-approve", "-no-color", "-input=false")
+	cli.MustDestroy(t)
 }
 
 // A Retivo that accepts the test call and never answers ends the call at its
@@ -343,7 +344,7 @@ func TestAccTestWebhookEndpointFunction_stalledServerEndsAtTheTimeout(t *testing
 		acctest.APIKey, env.BaseURL)
 	cli := acctest.NewCLI(t, env.Config(`output "result" { value = `+call+` }`))
 	start := time.Now()
-	out, err := cli.Run("plan", "-no-color", "-input=false")
+	out, _, err := cli.Plan(t)
 	elapsed := time.Since(start)
 	if err == nil {
 		t.Fatalf("the plan succeeded against a server that never answers:\n%s", out)
@@ -363,7 +364,7 @@ func TestAccTestWebhookEndpointFunction_oversizedIDRejected(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
 	cli := acctest.NewCLI(t, env.Config(`output "result" { value = `+
 		withCredentials(env, `format("%01048576d", 0)`)+` }`))
-	out, err := cli.Run("plan", "-no-color", "-input=false")
+	out, _, err := cli.Plan(t)
 	if err == nil {
 		t.Fatalf("a 1 MB id was accepted:\n%s", lastLines(out, 10))
 	}
@@ -407,13 +408,12 @@ check "receiver" {
 		}
 		got[command] = len(env.Receiver.Deliveries()) - before
 	}
-	args := func(a ...string) []string { return append(a, "-no-color", "-input=false") }
-	count("apply (create)", func() (string, error) { return cli.Run(args("apply", "-auto-approve")...) })
-	count("validate", func() (string, error) { return cli.Run("validate", "-no-color") })
-	count("plan", func() (string, error) { return cli.Run(args("plan")...) })
-	count("apply (no changes)", func() (string, error) { return cli.Run(args("apply", "-auto-approve")...) })
-	count("console", func() (string, error) { return cli.RunInput("1 + 1\n", "console") })
-	count("destroy", func() (string, error) { return cli.Run(args("destroy", "-auto-approve")...) })
+	count("apply (create)", func() (string, error) { return cli.Apply(t) })
+	count("validate", func() (string, error) { return cli.Exec(t, "", "validate", "-no-color") })
+	count("plan", func() (string, error) { out, _, err := cli.Plan(t); return out, err })
+	count("apply (no changes)", func() (string, error) { return cli.Apply(t) })
+	count("console", func() (string, error) { return cli.Exec(t, "1 + 1\n", "console") })
+	count("destroy", func() (string, error) { return cli.Destroy(t) })
 	t.Logf("test deliveries per command on %s: %v", acctest.TerraformVersion(t), got)
 
 	// An endpoint not yet created is not tested before the apply creates it;
@@ -464,7 +464,7 @@ run "creates_the_endpoint" {
 }
 `,
 	})
-	out := cli.MustRun(t, "test", "-no-color")
+	out := cli.MustExec(t, "test", "-no-color")
 	if !strings.Contains(out, "1 passed, 0 failed") {
 		t.Errorf("terraform test:\n%s", out)
 	}

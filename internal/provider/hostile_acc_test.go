@@ -2,11 +2,11 @@ package provider_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -36,7 +36,7 @@ resource "retivo_webhook_endpoint" "test" {
 	} {
 		t.Run(name, func(t *testing.T) {
 			cli := acctest.NewCLI(t, env.Config(config))
-			out, err := cli.Run("plan", "-no-color", "-input=false")
+			out, _, err := cli.Plan(t)
 			if err == nil || !strings.Contains(out, "webhook endpoint id") {
 				t.Errorf("an invalid id was not rejected (%v):\n%s", err, out)
 			}
@@ -62,7 +62,7 @@ func TestAccWebhookEndpointsDataSource_invalidIDsLeftOut(t *testing.T) {
 data "retivo_webhook_endpoints" "all" {}
 output "ids" { value = data.retivo_webhook_endpoints.all.ids }
 `))
-	out := cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	out := cli.MustApply(t)
 	if !acctest.ErrorPattern("Webhook endpoints with unusable ids left out", "held 2 endpoint(s)").MatchString(out) {
 		t.Errorf("no warning counting the left-out endpoints:\n%s", out)
 	}
@@ -86,15 +86,19 @@ provider "retivo" {
 }
 data "retivo_webhook_endpoints" "all" {}
 `)
-	base := slices.Clip(cli.Env)
 	for _, baseURL := range []string{
 		"http://user:" + secret + "@127.0.0.1:1/api",
 		"http://127.0.0.1:1/api?api_key=" + secret,
 		"http://127.0.0.1:1/api#" + secret,
 	} {
 		logPath := filepath.Join(t.TempDir(), "trace.log")
-		cli.Env = append(base, "TF_LOG=trace", "TF_LOG_PATH="+logPath, "TF_VAR_base_url="+baseURL)
-		out, err := cli.Run("plan", "-no-color", "-input=false")
+		cli.TraceLog(t, logPath)
+		// As TF_VAR_base_url would (terraform-exec sets no TF_VAR_*): not on
+		// the command line, which the TRACE log shows.
+		if err := os.WriteFile(filepath.Join(cli.Dir, "base_url.auto.tfvars"), []byte(fmt.Sprintf("base_url = %q\n", baseURL)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, _, err := cli.Plan(t)
 		if err == nil || !strings.Contains(out, "Invalid Retivo base URL") {
 			t.Errorf("base_url with credentials accepted (%v):\n%s", err, out)
 		}
@@ -129,7 +133,7 @@ func TestAccWebhookEndpoint_createAnswerWithoutSecretWarns(t *testing.T) {
 		})
 	})
 	cli := acctest.NewCLI(t, endpointConfig(env, `url = "https://example.com/no-secret"`))
-	out := cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	out := cli.MustApply(t)
 	if !acctest.ErrorPattern("Retivo returned no signing secret", "-replace").MatchString(out) {
 		t.Errorf("no warning about the missing secret:\n%s", out)
 	}

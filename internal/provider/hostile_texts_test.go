@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -124,7 +123,7 @@ check "delivery" {
   }
 }
 `))
-	out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+	out, err := cli.Apply(t)
 	if err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
@@ -142,16 +141,15 @@ var dumpedSecrets = []string{
 	"hVbQxKpLwTzRmNcYgFdJsEaU",
 }
 
-// traceRun runs a terraform command with TRACE logging and returns its
-// output and the log. The CLI must start its own provider processes
+// tracePlan runs terraform plan with TRACE logging and returns its output
+// and the log. The CLI must start its own provider processes
 // (acctest.NewDevOverridesCLI), whose logs go to the log file like a user's.
-func traceRun(t *testing.T, cli *acctest.CLI, args ...string) (string, string, error) {
+func tracePlan(t *testing.T, cli *acctest.CLI) (string, string, error) {
 	t.Helper()
 	logPath := filepath.Join(t.TempDir(), "trace.log")
-	base := slices.Clip(cli.Env)
-	cli.Env = append(base, "TF_LOG=trace", "TF_LOG_PATH="+logPath)
-	defer func() { cli.Env = base }()
-	out, err := cli.Run(args...)
+	cli.TraceLog(t, logPath)
+	defer cli.TraceLog(t, "")
+	out, _, err := cli.Plan(t)
 	logs, readErr := os.ReadFile(logPath)
 	if readErr != nil {
 		t.Fatal(readErr)
@@ -174,7 +172,7 @@ func TestAccWebhookEndpointsDataSource_serverFaultSecretsNeverShown(t *testing.T
 			env.MaxRetries = 1
 			env.Server.AddFault(fault)
 			cli := acctest.NewDevOverridesCLI(t, env.Config(`data "retivo_webhook_endpoints" "all" {}`))
-			out, logs, err := traceRun(t, cli, "plan", "-no-color", "-input=false")
+			out, logs, err := tracePlan(t, cli)
 			if err == nil || !acctest.ErrorPattern("replica lag while listing").MatchString(out) {
 				t.Fatalf("want the server error (%v):\n%s", err, out)
 			}
@@ -201,7 +199,7 @@ func TestAccProvider_keyBodyQuotedByServerNeverShown(t *testing.T) {
 	env.Server.AddFault(localserver.Fault{Route: localserver.RouteList, Status: 401,
 		Body: `{"error": "key ending ` + body[len(body)-12:] + ` (` + body[2:11] + `) was revoked"}`})
 	cli := acctest.NewDevOverridesCLI(t, env.Config(`data "retivo_webhook_endpoints" "all" {}`))
-	out, logs, err := traceRun(t, cli, "plan", "-no-color", "-input=false")
+	out, logs, err := tracePlan(t, cli)
 	if err == nil || !acctest.ErrorPattern("Retivo rejected the API key", "was revoked").MatchString(out) {
 		t.Fatalf("want the 401 (%v):\n%s", err, out)
 	}
@@ -237,7 +235,7 @@ action "retivo_webhook_endpoint_test" "check" {
 	for _, success := range []bool{true, false} {
 		env.Server.ClearFaults()
 		env.Server.AddFault(localserver.Fault{Route: localserver.RouteTest, Status: 200, Body: hostileTestAnswer(t, success)})
-		out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false",
+		out, err := cli.Exec(t, "", "apply", "-auto-approve", "-no-color", "-input=false",
 			"-invoke=action.retivo_webhook_endpoint_test.check")
 		if success && err != nil {
 			t.Fatalf("-invoke of a delivered test: %v\n%s", err, out)

@@ -160,7 +160,7 @@ list "retivo_webhook_endpoint" "all" {
 }
 `,
 	})
-	cli.MustRun(t, "query", "-no-color", "-generate-config-out=generated.tf")
+	cli.MustExec(t, "query", "-no-color", "-generate-config-out=generated.tf")
 	generated, err := os.ReadFile(filepath.Join(cli.Dir, "generated.tf"))
 	if err != nil {
 		t.Fatal(err)
@@ -175,7 +175,7 @@ list "retivo_webhook_endpoint" "all" {
 	}
 
 	env.Server.ResetStats()
-	out := cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	out := cli.MustApply(t)
 	if want := fmt.Sprintf("Resources: %d imported, 0 added, 0 changed, 0 destroyed", len(made)); !strings.Contains(out, want) {
 		t.Errorf("apply of the generated configuration did not say %q:\n%s\n%s", want, out, generated)
 	}
@@ -184,7 +184,7 @@ list "retivo_webhook_endpoint" "all" {
 			t.Errorf("importing the generated configuration made %d %s calls", n, route)
 		}
 	}
-	if out, err := cli.Run("plan", "-no-color", "-input=false", "-detailed-exitcode"); err != nil {
-		t.Errorf("plan after importing the generated configuration is not empty (%v):\n%s", err, out)
+	if out, changes, err := cli.Plan(t); err != nil || changes {
+		t.Errorf("plan after importing the generated configuration is not empty (%v, changes %v):\n%s", err, changes, out)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/retivo/terraform-provider-retivo/internal/acctest"
@@ -51,13 +52,13 @@ func TestAccProvider_wrongBaseURLNeverForgetsAnEndpoint(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
 	config := endpointConfig(env, `url = "https://example.com/kept"`)
 	cli := acctest.NewCLI(t, config)
-	if out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false"); err != nil {
+	if out, err := cli.Apply(t); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
 	good := env.BaseURL
 	env.BaseURL = strings.TrimSuffix(good, "/api")
 	cli.WriteMain(t, endpointConfig(env, `url = "https://example.com/kept"`))
-	out, err := cli.Run("destroy", "-auto-approve", "-no-color", "-input=false", "-refresh=false")
+	out, err := cli.Destroy(t, tfexec.Refresh(false))
 	if err == nil {
 		t.Fatalf("destroy with a wrong base URL succeeded:\n%s", out)
 	}
@@ -67,12 +68,12 @@ func TestAccProvider_wrongBaseURLNeverForgetsAnEndpoint(t *testing.T) {
 	if n := len(env.Server.Endpoints()); n != 1 {
 		t.Fatalf("the server holds %d endpoints, want the 1 still managed", n)
 	}
-	if out, _ := cli.Run("state", "list"); !strings.Contains(out, endpointAddress) {
+	if out, _ := cli.Exec(t, "", "state", "list"); !strings.Contains(out, endpointAddress) {
 		t.Errorf("the endpoint left the state although it still exists:\n%s", out)
 	}
 	env.BaseURL = good
 	cli.WriteMain(t, config)
-	if out, err := cli.Run("destroy", "-auto-approve", "-no-color", "-input=false"); err != nil {
+	if out, err := cli.Destroy(t); err != nil {
 		t.Fatalf("destroy: %v\n%s", err, out)
 	}
 }
@@ -93,7 +94,7 @@ data "retivo_webhook_endpoints" "all" {}
 `
 	}
 	cli := acctest.NewCLI(t, block(`  api_key = ""`))
-	out, err := cli.Run("plan", "-no-color", "-input=false")
+	out, _, err := cli.Plan(t)
 	if err == nil {
 		t.Fatalf("plan with api_key = \"\" succeeded:\n%s", out)
 	}
@@ -105,7 +106,7 @@ data "retivo_webhook_endpoints" "all" {}
 	}
 	// Following the advice works.
 	cli.WriteMain(t, block(`  api_key = null`))
-	if out, err := cli.Run("plan", "-no-color", "-input=false"); err != nil {
+	if out, _, err := cli.Plan(t); err != nil {
 		t.Errorf("plan with api_key = null and RETIVO_API_KEY set: %v\n%s", err, out)
 	}
 }

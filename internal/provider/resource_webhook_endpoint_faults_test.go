@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -157,22 +158,18 @@ func TestAccWebhookEndpoint_createAnswerLost(t *testing.T) {
 	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Every: 2, DropAfterCommit: true})
 	cli := acctest.NewCLI(t, manyEndpoints(env, 8))
 	start := time.Now()
-	out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+	out, err := cli.Apply(t)
 	applies := 1
 	if err != nil {
 		t.Logf("the first apply gave up on some creates (allowed, a re-apply must finish): %s", lastLines(out, 12))
-		more, err2 := cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+		more, err2 := cli.Apply(t)
 		out, err = out+more, err2
 		applies++
 	}
 	if err != nil {
 		t.Fatalf("the re-apply failed too: %v\n%s", err, out)
 	}
-	show := cli.MustRun(t, "show", "-json")
-	inState, err := acctest.StateEndpoints([]byte(show))
-	if err != nil {
-		t.Fatal(err)
-	}
+	inState := acctest.StateEndpoints(cli.MustShow(t))
 	if len(inState) != 8 {
 		t.Errorf("state holds %d endpoints, want 8", len(inState))
 	}
@@ -190,7 +187,7 @@ func TestAccWebhookEndpoint_createAnswerLost(t *testing.T) {
 	t.Logf("%d apply(s); %d creates sent, %d dropped after commit, %d endpoints on the server",
 		applies, env.Server.Count(localserver.RouteCreate), env.Server.Injected(), len(env.Server.Endpoints()))
 	logFaults(t, env, start)
-	cli.MustRun(t, "destroy", "-auto-approve", "-no-color", "-input=false")
+	cli.MustDestroy(t)
 }
 
 func TestAccWebhookEndpoint_fiftyUnderRateLimiting(t *testing.T) {
@@ -200,7 +197,7 @@ func TestAccWebhookEndpoint_fiftyUnderRateLimiting(t *testing.T) {
 	env.Server.AddFault(localserver.Fault{Every: 4, Status: 429, RetryAfter: "1"})
 	cli := acctest.NewCLI(t, manyEndpoints(env, 50))
 	start := time.Now()
-	if out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false", "-parallelism=10"); err != nil {
+	if out, err := cli.Apply(t, tfexec.Parallelism(10)); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
 	if n := len(env.Server.Endpoints()); n != 50 {
@@ -209,15 +206,11 @@ func TestAccWebhookEndpoint_fiftyUnderRateLimiting(t *testing.T) {
 	if n := env.Server.Count(localserver.RouteCreate) - int64(env.Server.Injected()); n < 50 {
 		t.Errorf("only %d creates got through", n)
 	}
-	show, err := cli.Run("show", "-json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := env.ServerMatchesStateJSON([]byte(show)); err != nil {
+	if err := env.ServerMatchesStateJSON(cli.MustShow(t)); err != nil {
 		t.Error(err)
 	}
 	logFaults(t, env, start)
-	if out, err := cli.Run("destroy", "-auto-approve", "-no-color", "-input=false", "-parallelism=10"); err != nil {
+	if out, err := cli.Destroy(t, tfexec.Parallelism(10)); err != nil {
 		t.Fatalf("destroy: %v\n%s", err, out)
 	}
 	if n := len(env.Server.Endpoints()); n != 0 {
@@ -375,7 +368,7 @@ func TestAccWebhookEndpoint_recoveryLeavesOtherWorkspacesAlone(t *testing.T) {
 		})
 	})
 	cli := acctest.NewCLI(t, endpointConfig(env, `url = "https://example.com/shared"`))
-	out := cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	out := cli.MustApply(t)
 	other, _ := otherID.Load().(string)
 	if other == "" {
 		t.Fatal("the fault never fired")
@@ -394,7 +387,7 @@ func TestAccWebhookEndpoint_recoveryLeavesOtherWorkspacesAlone(t *testing.T) {
 	if n := env.Server.Count(localserver.RouteDelete); n != 0 {
 		t.Errorf("%d deletes, want none", n)
 	}
-	cli.MustRun(t, "destroy", "-auto-approve", "-no-color", "-input=false")
+	cli.MustDestroy(t)
 }
 
 // applyParallelism is how many creates the interrupted applies have in
@@ -411,7 +404,7 @@ func interruptedApply(t *testing.T, env *acctest.Env, n int, sig os.Signal) (*ac
 	t.Helper()
 	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Hold: true})
 	cli := acctest.NewCLI(t, manyEndpoints(env, n))
-	cmd, out, err := cli.Start("apply", "-auto-approve", "-no-color", "-input=false",
+	cmd, out, err := cli.Start(t, "apply", "-auto-approve", "-no-color", "-input=false",
 		fmt.Sprintf("-parallelism=%d", applyParallelism))
 	if err != nil {
 		t.Fatal(err)
@@ -456,14 +449,13 @@ func TestAccWebhookEndpoint_interruptLeavesNoOrphans(t *testing.T) {
 	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	cli, out := interruptedApply(t, env, 20, os.Interrupt)
-	show := cli.MustRun(t, "show", "-json")
-	if err := env.ServerMatchesStateJSON([]byte(show)); err != nil {
+	if err := env.ServerMatchesStateJSON(cli.MustShow(t)); err != nil {
 		t.Errorf("after Ctrl-C: %v\n%s", err, lastLines(out, 20))
 	}
 	if n := len(env.Server.Endpoints()); n < applyParallelism || n == 20 {
 		t.Errorf("the server holds %d endpoints; want the %d creates in flight at the interrupt, and not all 20", n, applyParallelism)
 	}
-	cli.MustRun(t, "destroy", "-auto-approve", "-no-color", "-input=false")
+	cli.MustDestroy(t)
 }
 
 // kill -9 during an apply: nothing can save the ids of the creates in
@@ -474,10 +466,8 @@ func TestAccWebhookEndpoint_planAfterKillNamesLeftovers(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
 	cli, _ := interruptedApply(t, env, 20, syscall.SIGKILL)
 	inState := map[string]string{} // empty if the kill left no readable state
-	if show, err := cli.Run("show", "-json"); err == nil {
-		if endpoints, err := acctest.StateEndpoints([]byte(show)); err == nil {
-			inState = endpoints
-		}
+	if state, err := cli.Show(t); err == nil {
+		inState = acctest.StateEndpoints(state)
 	}
 	var leftovers []string
 	for _, e := range env.Server.Endpoints() {
@@ -488,7 +478,7 @@ func TestAccWebhookEndpoint_planAfterKillNamesLeftovers(t *testing.T) {
 	if len(leftovers) != applyParallelism {
 		t.Fatalf("%d leftovers, want the %d creates in flight at the kill", len(leftovers), applyParallelism)
 	}
-	plan := cli.MustRun(t, "plan", "-no-color", "-input=false")
+	plan := cli.MustPlan(t)
 	for _, id := range leftovers {
 		if !strings.Contains(plan, id) {
 			t.Errorf("the plan after kill -9 does not name leftover endpoint %s:\n%s", id, plan)
@@ -506,7 +496,7 @@ func TestAccWebhookEndpoint_secretsFromStateMaskedInErrors(t *testing.T) {
 	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	cli := acctest.NewCLI(t, manyEndpoints(env, 3))
-	cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	cli.MustApply(t)
 	var secrets []string
 	for _, e := range env.Server.Endpoints() {
 		secrets = append(secrets, e.Secret)
@@ -514,15 +504,15 @@ func TestAccWebhookEndpoint_secretsFromStateMaskedInErrors(t *testing.T) {
 	env.Server.AddFault(localserver.Fault{Route: localserver.RouteList, Status: 500, Delay: 300 * time.Millisecond,
 		Body: `{"error": "internal error while listing: ` + strings.Join(secrets, " ") + `"}`})
 	logPath := filepath.Join(t.TempDir(), "trace.log")
-	cli.Env = append(cli.Env, "TF_LOG=trace", "TF_LOG_PATH="+logPath)
+	cli.TraceLog(t, logPath)
 	var outputs []string
-	for _, args := range [][]string{
-		{"plan", "-no-color", "-input=false"},
-		{"destroy", "-auto-approve", "-no-color", "-input=false"},
+	for i, run := range []func() (string, error){
+		func() (string, error) { out, _, err := cli.Plan(t); return out, err },
+		func() (string, error) { return cli.Destroy(t) },
 	} {
-		out, err := cli.Run(args...)
+		out, err := run()
 		if err == nil {
-			t.Fatalf("%s succeeded although every list call fails:\n%s", args[0], out)
+			t.Fatalf("%s succeeded although every list call fails:\n%s", []string{"plan", "destroy"}[i], out)
 		}
 		outputs = append(outputs, out)
 	}
@@ -542,8 +532,8 @@ func TestAccWebhookEndpoint_secretsFromStateMaskedInErrors(t *testing.T) {
 		}
 	}
 	env.Server.ClearFaults()
-	cli.Env = cli.Env[:len(cli.Env)-2]
-	cli.MustRun(t, "destroy", "-auto-approve", "-no-color", "-input=false")
+	cli.TraceLog(t, "")
+	cli.MustDestroy(t)
 }
 
 // A create that succeeded after a lost answer names its leftover in the
@@ -554,7 +544,7 @@ func TestAccWebhookEndpoint_laterPlansNameTheLeftover(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
 	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Times: 1, DropAfterCommit: true})
 	cli := acctest.NewCLI(t, endpointConfig(env, `url = "https://example.com/left"`))
-	apply := cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	apply := cli.MustApply(t)
 	inState := stateIDs(t, cli)
 	var leftover string
 	for _, e := range env.Server.Endpoints() {
@@ -572,15 +562,15 @@ func TestAccWebhookEndpoint_laterPlansNameTheLeftover(t *testing.T) {
 		t.Errorf("the apply does not name leftover %s:\n%s", leftover, apply)
 	}
 	for i := range 2 {
-		if plan := cli.MustRun(t, "plan", "-no-color", "-input=false"); !named(plan) {
+		if plan := cli.MustPlan(t); !named(plan) {
 			t.Errorf("plan %d after the apply does not name leftover %s:\n%s", i+1, leftover, plan)
 		}
 	}
-	if again := cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false"); !named(again) {
+	if again := cli.MustApply(t); !named(again) {
 		t.Errorf("the next apply does not name leftover %s:\n%s", leftover, again)
 	}
-	if plan := cli.MustRun(t, "plan", "-no-color", "-input=false"); strings.Contains(plan, "leftover") {
+	if plan := cli.MustPlan(t); strings.Contains(plan, "leftover") {
 		t.Errorf("a plan after the next apply still names the leftover:\n%s", plan)
 	}
-	cli.MustRun(t, "destroy", "-auto-approve", "-no-color", "-input=false")
+	cli.MustDestroy(t)
 }

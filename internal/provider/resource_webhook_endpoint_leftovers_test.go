@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
+
 	"github.com/retivo/terraform-provider-retivo/internal/acctest"
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
 )
@@ -63,7 +65,7 @@ func TestAccWebhookEndpoint_leftoverNamedWhenTheLookupFailsOrLags(t *testing.T) 
 			blind.Store(true)
 			env := acctest.NewEnvWrapped(t, localserver.Options{}, lostThenBlindLookup(&blind, lag))
 			cli := acctest.NewCLI(t, endpointConfig(env, `url = "https://example.com/lost"`))
-			out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+			out, err := cli.Apply(t)
 			if err != nil {
 				t.Fatalf("apply: %v\n%s", err, out)
 			}
@@ -81,7 +83,7 @@ func TestAccWebhookEndpoint_leftoverNamedWhenTheLookupFailsOrLags(t *testing.T) 
 			t.Logf("apply output:\n%s", lastLines(out, 14))
 			named := strings.Contains(strings.Join(strings.Fields(out), " "), leftover)
 			for range 2 {
-				plan, _ := cli.Run("plan", "-no-color", "-input=false")
+				plan, _, _ := cli.Plan(t)
 				named = named || strings.Contains(strings.Join(strings.Fields(plan), " "), leftover)
 			}
 			if !named {
@@ -99,19 +101,19 @@ func TestAccWebhookEndpoint_updateAnswerWithoutIDForAnotherEndpoint(t *testing.T
 	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	cli := acctest.NewCLI(t, twoEndpoints(env, "https://example.com/a"))
-	cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	cli.MustApply(t)
 	answer, _ := json.Marshal(map[string]any{"endpoint": map[string]any{"url": "https://example.com/b",
 		"description": "", "subscribed_events": []string{}, "active": true}})
 	env.Server.AddFault(localserver.Fault{Route: localserver.RouteUpdate, Times: 1, AnswerAfterCommit: true,
 		Status: 200, Body: string(answer)})
 	cli.WriteMain(t, twoEndpoints(env, "https://example.com/a2"))
-	out, _ := cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+	out, _ := cli.Apply(t)
 	flat := strings.Join(strings.Fields(out), " ")
 	if strings.Contains(flat, "bug in the provider") || strings.Contains(flat, "inconsistent result") {
 		t.Errorf("an update answer describing another endpoint (no id) became a provider bug:\n%s", lastLines(out, 25))
 	}
 	env.Server.ClearFaults()
-	_, _ = cli.Run("destroy", "-auto-approve", "-no-color", "-input=false")
+	_, _ = cli.Destroy(t)
 }
 
 // siblingRace plays a Retivo where, of two identical creates of one apply,
@@ -166,7 +168,7 @@ resource "retivo_webhook_endpoint" "twin" {
   url   = "https://example.com/same"
 }
 `))
-	out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false", "-parallelism=2")
+	out, err := cli.Apply(t, tfexec.Parallelism(2))
 	if err != nil {
 		t.Fatalf("apply failed: %v\n%s", err, out)
 	}
@@ -174,7 +176,7 @@ resource "retivo_webhook_endpoint" "twin" {
 	if len(held) != 2 || len(env.Server.Endpoints()) != 3 {
 		t.Fatalf("state holds %d endpoints and the server %d; want 2 and 3 (one leftover)", len(held), len(env.Server.Endpoints()))
 	}
-	plan := cli.MustRun(t, "plan", "-no-color", "-input=false")
+	plan := cli.MustPlan(t)
 	named := 0
 	for _, text := range []string{out, plan} {
 		for _, list := range namedLeftovers.FindAllStringSubmatch(strings.Join(strings.Fields(text), " "), -1) {
@@ -207,7 +209,7 @@ resource "retivo_webhook_endpoint" "second" {
   depends_on = [retivo_webhook_endpoint.first]
 }
 `))
-	out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+	out, err := cli.Apply(t)
 	if err != nil {
 		t.Fatalf("apply failed: %v\n%s", err, out)
 	}
@@ -215,7 +217,7 @@ resource "retivo_webhook_endpoint" "second" {
 	if len(held) != 2 || len(env.Server.Endpoints()) != 3 {
 		t.Fatalf("state %d server %d; want 2 and 3", len(held), len(env.Server.Endpoints()))
 	}
-	plan := cli.MustRun(t, "plan", "-no-color", "-input=false")
+	plan := cli.MustPlan(t)
 	for _, text := range []string{out, plan} {
 		for _, list := range namedLeftovers.FindAllStringSubmatch(strings.Join(strings.Fields(text), " "), -1) {
 			for id := range held {
@@ -258,7 +260,7 @@ func TestAccWebhookEndpoint_answerWithOtherValuesNamesItsEndpoint(t *testing.T) 
 description = "prod "`))
 	var all string
 	for range 2 {
-		out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+		out, err := cli.Apply(t)
 		if err == nil {
 			t.Fatalf("a create answered with another description was taken:\n%s", out)
 		}

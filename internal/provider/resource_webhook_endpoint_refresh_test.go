@@ -22,7 +22,7 @@ resource "retivo_webhook_endpoint" "many" {
   description = "endpoint ${count.index}"
 }
 `))
-	if out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false"); err != nil {
+	if out, err := cli.Apply(t); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
 	changed := map[string]bool{}
@@ -35,9 +35,9 @@ resource "retivo_webhook_endpoint" "many" {
 		}
 	}
 	env.Server.ResetStats()
-	out, err := cli.Run("plan", "-no-color", "-input=false", "-detailed-exitcode")
-	if err == nil {
-		t.Fatalf("the plan sees no change:\n%s", out)
+	out, changes, err := cli.Plan(t)
+	if !changes {
+		t.Fatalf("the plan sees no change (%v):\n%s", err, out)
 	}
 	if !strings.Contains(out, "0 to add, 2 to change, 0 to destroy") {
 		t.Errorf("want exactly the two edited endpoints to change:\n%s", out)
@@ -50,7 +50,7 @@ resource "retivo_webhook_endpoint" "many" {
 	if n := env.Server.Count(localserver.RouteList); n != 1 {
 		t.Errorf("the refresh of 30 endpoints made %d list calls, want 1", n)
 	}
-	if out, err := cli.Run("destroy", "-auto-approve", "-no-color", "-input=false"); err != nil {
+	if out, err := cli.Destroy(t); err != nil {
 		t.Fatalf("destroy: %v\n%s", err, out)
 	}
 }

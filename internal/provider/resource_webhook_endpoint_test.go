@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"os"
@@ -434,7 +435,7 @@ func TestAccWebhookEndpoint_invalidConfigFailsValidate(t *testing.T) {
 			t.Parallel()
 			env := acctest.NewEnv(t, localserver.Options{})
 			cli := acctest.NewCLI(t, endpointConfig(env, tc.attrs))
-			out, err := cli.Run("validate", "-no-color")
+			out, err := cli.Exec(t, "", "validate", "-no-color")
 			if err == nil {
 				t.Fatalf("terraform validate accepted the configuration:\n%s", out)
 			}
@@ -452,7 +453,7 @@ func TestAccWebhookEndpoint_invalidConfigFailsValidate(t *testing.T) {
 				t.Errorf("validate made %d API calls, want 0", n)
 			}
 			// A plan fails the same way, still before any API call.
-			if out, err := cli.Run("plan", "-no-color", "-input=false"); err == nil {
+			if out, _, err := cli.Plan(t); err == nil {
 				t.Errorf("terraform plan accepted the configuration:\n%s", out)
 			}
 			if n := env.Server.TotalRequests(); n != 0 {
@@ -466,7 +467,7 @@ func TestAccWebhookEndpoint_secretIsSensitiveInPlanOutput(t *testing.T) {
 	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	cli := acctest.NewCLI(t, endpointConfig(env, `url = "https://example.com/sensitive"`))
-	out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+	out, err := cli.Apply(t)
 	if err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
@@ -478,7 +479,7 @@ func TestAccWebhookEndpoint_secretIsSensitiveInPlanOutput(t *testing.T) {
 		t.Errorf("apply output does not show the secret as (sensitive value):\n%s", out)
 	}
 	// terraform show prints the whole state, the secret masked.
-	out, err = cli.Run("show", "-no-color")
+	out, err = cli.Exec(t, "", "show", "-no-color")
 	if err != nil {
 		t.Fatalf("show: %v\n%s", err, out)
 	}
@@ -489,7 +490,7 @@ func TestAccWebhookEndpoint_secretIsSensitiveInPlanOutput(t *testing.T) {
 	cli.WriteMain(t, endpointConfig(env, `
   url         = "https://example.com/sensitive"
   description = "changed"`))
-	planOut, err := cli.Run("plan", "-no-color", "-input=false")
+	planOut, _, err := cli.Plan(t)
 	if err != nil {
 		t.Fatalf("plan: %v\n%s", err, planOut)
 	}
@@ -500,7 +501,7 @@ func TestAccWebhookEndpoint_secretIsSensitiveInPlanOutput(t *testing.T) {
 			}
 		}
 	}
-	if out, err := cli.Run("destroy", "-auto-approve", "-no-color", "-input=false"); err != nil {
+	if out, err := cli.Destroy(t); err != nil {
 		t.Fatalf("destroy: %v\n%s", err, out)
 	}
 }
@@ -612,23 +613,23 @@ resource "retivo_webhook_endpoint" "test" {
   subscribed_events = ["order.created"]
 }
 `))
-	plan := cli.MustRun(t, "plan", "-no-color", "-input=false")
+	plan := cli.MustPlan(t)
 	if !strings.Contains(plan, "1 to import, 0 to add, 0 to change, 0 to destroy") {
 		t.Errorf("plan does not import the endpoint by identity:\n%s", plan)
 	}
 	env.Server.ResetStats()
-	cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	cli.MustApply(t)
 	for _, route := range []string{localserver.RouteCreate, localserver.RouteUpdate, localserver.RouteDelete} {
 		if n := env.Server.Count(route); n != 0 {
 			t.Errorf("the import made %d %s calls", n, route)
 		}
 	}
-	state := cli.MustRun(t, "state", "show", "-no-color", "retivo_webhook_endpoint.test")
+	state := cli.MustExec(t, "state", "show", "-no-color", "retivo_webhook_endpoint.test")
 	if !strings.Contains(state, existing.ID) {
 		t.Errorf("state does not hold the imported id %s:\n%s", existing.ID, state)
 	}
-	if out, err := cli.Run("plan", "-no-color", "-input=false", "-detailed-exitcode"); err != nil {
-		t.Errorf("plan after the import is not empty (%v):\n%s", err, out)
+	if out, changes, err := cli.Plan(t); err != nil || changes {
+		t.Errorf("plan after the import is not empty (%v, changes %v):\n%s", err, changes, out)
 	}
 }
 
@@ -654,25 +655,24 @@ resource "retivo_webhook_endpoint" "test" {
   }
 }
 `))
-	cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	cli.MustApply(t)
 	before := env.Server.Endpoints()
 	if len(before) != 1 {
 		t.Fatalf("server holds %d endpoints", len(before))
 	}
-	plan := cli.MustRun(t, "plan", "-no-color", "-input=false", "-replace=retivo_webhook_endpoint.test")
+	plan := cli.MustPlan(t, tfexec.Replace("retivo_webhook_endpoint.test"))
 	if strings.Contains(plan, "identical webhook endpoint") {
 		t.Errorf("the plan of a rotation warns about a duplicate:\n%s", plan)
 	}
 	if !strings.Contains(plan, "1 to add, 0 to change, 1 to destroy") {
 		t.Errorf("the plan does not replace the endpoint:\n%s", plan)
 	}
-	cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false", "-replace=retivo_webhook_endpoint.test")
+	cli.MustApply(t, tfexec.Replace("retivo_webhook_endpoint.test"))
 	after := env.Server.Endpoints()
 	if len(after) != 1 || after[0].ID == before[0].ID || after[0].Secret == before[0].Secret {
 		t.Errorf("rotation: before %s, after %+v", before[0].ID, after)
 	}
-	show := cli.MustRun(t, "show", "-json")
-	if err := env.ServerMatchesStateJSON([]byte(show)); err != nil {
+	if err := env.ServerMatchesStateJSON(cli.MustShow(t)); err != nil {
 		t.Error(err)
 	}
 }
@@ -780,7 +780,7 @@ import {
   id = %q
 }
 `, bare.ID, full.ID)))
-	out, err := cli.Run("plan", "-no-color", "-input=false", "-generate-config-out=generated.tf")
+	out, _, err := cli.Plan(t, tfexec.GenerateConfigOut("generated.tf"))
 	if err != nil {
 		t.Fatalf("plan -generate-config-out: %v\n%s", err, out)
 	}
@@ -791,15 +791,15 @@ import {
 	if !regexp.MustCompile(`subscribed_events\s*=\s*\[\]`).Match(generated) {
 		t.Errorf("the generated configuration does not say subscribed_events = [] for the endpoint without events:\n%s", generated)
 	}
-	out, err = cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+	out, err = cli.Apply(t)
 	if err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
 	if !strings.Contains(out, "2 imported, 0 added, 0 changed, 0 destroyed") {
 		t.Errorf("apply of the generated configuration changed something:\n%s\ngenerated.tf:\n%s", out, generated)
 	}
-	if out, err := cli.Run("plan", "-no-color", "-input=false", "-detailed-exitcode"); err != nil {
-		t.Errorf("plan after the import is not empty: %v\n%s", err, out)
+	if out, changes, err := cli.Plan(t); err != nil || changes {
+		t.Errorf("plan after the import is not empty: %v, changes %v\n%s", err, changes, out)
 	}
 	if n := env.Server.Count(localserver.RouteUpdate); n != 0 {
 		t.Errorf("the imported endpoints were updated %d times, want never", n)
@@ -820,7 +820,7 @@ func TestAccWebhookEndpoint_importWarnsSecretIsNull(t *testing.T) {
 		"create_before_destroy = true", "terraform apply -replace=")
 
 	cli := acctest.NewCLI(t, resourceConfig)
-	out, err := cli.Run("import", "-no-color", "-input=false", endpointAddress, stored.ID)
+	out, err := cli.Import(t, endpointAddress, stored.ID)
 	if err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
@@ -837,7 +837,7 @@ import {
   id = %q
 }
 `, endpointAddress, stored.ID))
-	out, err = withBlock.Run("plan", "-no-color", "-input=false")
+	out, _, err = withBlock.Plan(t)
 	if err != nil {
 		t.Fatalf("plan: %v\n%s", err, out)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -42,7 +43,7 @@ func TestAccWebhookEndpoint_updateAnswerForAnotherEndpointNamesBoth(t *testing.T
 	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	cli := acctest.NewCLI(t, twoEndpoints(env, "https://example.com/a"))
-	cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	cli.MustApply(t)
 	var a, b localserver.Endpoint
 	for _, e := range env.Server.Endpoints() {
 		if e.URL == "https://example.com/a" {
@@ -56,7 +57,7 @@ func TestAccWebhookEndpoint_updateAnswerForAnotherEndpointNamesBoth(t *testing.T
 	env.Server.AddFault(localserver.Fault{Route: localserver.RouteUpdate, Times: 1, AnswerAfterCommit: true,
 		Status: 200, Body: string(answer)})
 	cli.WriteMain(t, twoEndpoints(env, "https://example.com/a2"))
-	out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+	out, err := cli.Apply(t)
 	if err == nil {
 		t.Fatalf("the apply took an answer for %s as the update of %s:\n%s", b.ID, a.ID, out)
 	}
@@ -64,15 +65,11 @@ func TestAccWebhookEndpoint_updateAnswerForAnotherEndpointNamesBoth(t *testing.T
 	if !strings.Contains(flat, a.ID) || !strings.Contains(flat, b.ID) || strings.Contains(flat, "bug in the provider") {
 		t.Errorf("want an error naming %s and %s, not a provider bug:\n%s", a.ID, b.ID, out)
 	}
-	show := cli.MustRun(t, "show", "-json")
-	inState, err := acctest.StateEndpoints([]byte(show))
-	if err != nil {
-		t.Fatal(err)
-	}
+	inState := acctest.StateEndpoints(cli.MustShow(t))
 	if len(inState) != 2 {
 		t.Errorf("state holds %d endpoints, want a and b", len(inState))
 	}
-	cli.MustRun(t, "destroy", "-auto-approve", "-no-color", "-input=false")
+	cli.MustDestroy(t)
 }
 
 // A create answer that carries the id of an endpoint the account already
@@ -87,7 +84,7 @@ func TestAccWebhookEndpoint_createAnswerWithAnExistingID(t *testing.T) {
 	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Times: 1, AnswerAfterCommit: true,
 		Status: 201, Body: string(answer)})
 	cli := acctest.NewCLI(t, endpointConfig(env, `url = "https://example.com/c"`))
-	out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+	out, err := cli.Apply(t)
 	if err == nil {
 		t.Fatalf("the apply took %s, an existing endpoint's id, for a new one:\n%s", b.ID, out)
 	}
@@ -101,8 +98,10 @@ func TestAccWebhookEndpoint_createAnswerWithAnExistingID(t *testing.T) {
 	if !strings.Contains(flat, b.ID) || !strings.Contains(flat, "existed before") || c == "" || !strings.Contains(flat, c) {
 		t.Errorf("want an error naming %s as existing and %s as a leftover:\n%s", b.ID, c, out)
 	}
-	if show, err := cli.Run("show", "-json"); err == nil && strings.Contains(show, b.ID) {
-		t.Errorf("the state holds %s:\n%s", b.ID, show)
+	if state, err := cli.Show(t); err == nil {
+		if show, _ := json.Marshal(state); strings.Contains(string(show), b.ID) {
+			t.Errorf("the state holds %s:\n%s", b.ID, show)
+		}
 	}
 	if _, ok := env.Server.Endpoint(b.ID); !ok {
 		t.Errorf("endpoint %s was deleted", b.ID)
@@ -194,15 +193,15 @@ func TestAccWebhookEndpoint_notFoundNamesLeftOutEndpoints(t *testing.T) {
 	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	cli := acctest.NewCLI(t, twoEndpoints(env, "https://example.com/a"))
-	cli.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	cli.MustApply(t)
 	env.Server.AddFault(localserver.Fault{Route: localserver.RouteList, Status: 200, Body: `{"endpoints": [
 		{"id": null, "url": "https://example.com/a", "description": "", "subscribed_events": [], "active": true},
 		{"id": null, "url": "https://example.com/b", "description": "", "subscribed_events": [], "active": true}]}`})
-	out, _ := cli.Run("plan", "-no-color", "-input=false", "-refresh-only")
+	out, _, _ := cli.Plan(t, tfexec.RefreshOnly(true))
 	flat := strings.Join(strings.Fields(out), " ")
 	if !strings.Contains(flat, "Webhook endpoint not found") || !strings.Contains(flat, "2 endpoint(s) whose id is not usable") {
 		t.Errorf("the not-found warning does not say the list left out 2 endpoints:\n%s", out)
 	}
 	env.Server.ClearFaults()
-	cli.MustRun(t, "destroy", "-auto-approve", "-no-color", "-input=false")
+	cli.MustDestroy(t)
 }

@@ -11,29 +11,10 @@ import (
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
 )
 
-// waitBounded waits for a started command, killing it after the bound.
-func waitBounded(t *testing.T, wait func() error, kill func() error, bound time.Duration) error {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() { done <- wait() }()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(bound):
-		_ = kill()
-		t.Fatalf("terraform did not finish within %s", bound)
-		return nil
-	}
-}
-
 // stateIDs is the endpoint ids a workspace's state holds.
 func stateIDs(t *testing.T, cli *acctest.CLI) map[string]string {
 	t.Helper()
-	endpoints, err := acctest.StateEndpoints([]byte(cli.MustRun(t, "show", "-json")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return endpoints
+	return acctest.StateEndpoints(cli.MustShow(t))
 }
 
 // Workspaces X and Y hold the identical endpoint. Y's create is held, then
@@ -47,28 +28,36 @@ func TestAccWebhookEndpoint_heldCreateLeavesAnotherWorkspaceAlone(t *testing.T) 
 	x, y := acctest.NewCLI(t, config), acctest.NewCLI(t, config)
 	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Times: 1, Hold: true, DropWithoutCommit: true})
 
-	cmd, yOut, err := y.Start("apply", "-auto-approve", "-no-color", "-input=false")
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Y's apply runs until it ends or the test does (then it is interrupted).
+	var yOut string
+	yErr := make(chan error, 1)
+	go func() {
+		out, err := y.Apply(t)
+		yOut = out
+		yErr <- err
+	}()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := env.Server.WaitHeld(ctx, 1); err != nil {
-		_ = cmd.Process.Kill()
-		t.Fatalf("Y's create never arrived: %v\n%s", err, yOut)
+		t.Fatalf("Y's create never arrived: %v", err)
 	}
-	x.MustRun(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	x.MustApply(t)
 	xIDs := stateIDs(t, x)
 	env.Server.ReleaseAll()
-	if err := waitBounded(t, cmd.Wait, cmd.Process.Kill, 2*time.Minute); err != nil {
-		t.Fatalf("Y's apply failed: %v\n%s", err, yOut)
+	select {
+	case err := <-yErr:
+		if err != nil {
+			t.Fatalf("Y's apply failed: %v\n%s", err, yOut)
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatal("terraform did not finish within 2m0s")
 	}
 
 	for id := range xIDs {
 		if _, ok := env.Server.Endpoint(id); !ok {
 			t.Errorf("X's endpoint %s was deleted by Y's apply:\n%s", id, yOut)
 		}
-		if !strings.Contains(strings.Join(strings.Fields(yOut.String()), " "), id) {
+		if !strings.Contains(strings.Join(strings.Fields(yOut), " "), id) {
 			t.Errorf("Y's apply did not name %s, an identical endpoint it cannot attribute:\n%s", id, yOut)
 		}
 	}
@@ -116,7 +105,7 @@ func TestAccWebhookEndpoint_chaosDeletesNothingHeldInAState(t *testing.T) {
 	for i, cli := range workspaces {
 		wg.Go(func() {
 			for range 3 { // a failed apply is re-applied, as CI would
-				out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+				out, err := cli.Apply(t)
 				outputs[i] += out
 				if err == nil {
 					return
@@ -169,7 +158,7 @@ func TestAccWebhookEndpoint_chaosDeletesNothingHeldInAState(t *testing.T) {
 		len(held), deleted, leftovers, env.Server.TotalRequests(), env.Server.Stats(), injected)
 
 	for _, cli := range workspaces {
-		cli.MustRun(t, "destroy", "-auto-approve", "-no-color", "-input=false")
+		cli.MustDestroy(t)
 	}
 	if n := len(env.Server.Endpoints()); n != leftovers {
 		t.Errorf("after the destroys the server holds %d endpoints, want the %d leftovers", n, leftovers)

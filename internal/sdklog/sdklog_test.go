@@ -12,7 +12,8 @@ func TestQuietUnlessAsked(t *testing.T) {
 	}{
 		"no logging asked": {
 			environ: []string{"HOME=/root", "PATH=/bin", "RETIVO_API_KEY=x"},
-			want:    map[string]string{"TF_LOG_SDK": "off", "TF_LOG_SDK_PROTO": "off", "TF_LOG_SDK_FRAMEWORK": "off", "TF_LOG_PROVIDER": "off"},
+			want: map[string]string{"TF_LOG_SDK": "off", "TF_LOG_SDK_PROTO": "off", "TF_LOG_SDK_FRAMEWORK": "off", "TF_LOG_PROVIDER": "off",
+				"TF_LOG_PROVIDER_RETIVO": "off", "TF_LOG_PROVIDER_RETIVO_HTTP": "off"},
 		},
 		"TF_LOG":                 {environ: []string{"TF_LOG=DEBUG"}, want: map[string]string{}},
 		"TF_LOG_PROVIDER":        {environ: []string{"TF_LOG_PROVIDER=TRACE"}, want: map[string]string{}},

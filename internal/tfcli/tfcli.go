@@ -1,14 +1,12 @@
 // Package tfcli holds what the tools that drive the Terraform CLI against
-// this provider share: serving the provider in-process for
-// TF_REATTACH_PROVIDERS, and a private CLI configuration whose dev_overrides
-// point at a build. The acceptance-test helpers, the demo, the benchmark, the
-// install test and the docs schema generator use it; the provider itself does
-// not.
+// this provider share: serving the provider in-process for a reattach, a
+// private environment and CLI configuration, terraform-exec set up with
+// them, the CLI's version and signal handling. The acceptance-test helpers,
+// the demo, the benchmark and the install test use it; the provider does not.
 package tfcli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -21,11 +19,12 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/retivo/terraform-provider-retivo/internal/provider"
-	"github.com/retivo/terraform-provider-retivo/internal/sdklog"
 )
 
 // ProviderAddress is the provider's registry address.
@@ -42,17 +41,13 @@ func AddressOnHost(host string) string {
 	return host + "/retivo/retivo"
 }
 
-// Serve runs the provider in this process in debug mode until ctx ends. It
-// returns the TF_REATTACH_PROVIDERS value that points Terraform at it, and a
-// channel closed once the server has stopped.
-func Serve(ctx context.Context, opts ...tf6server.ServeOpt) (string, <-chan struct{}, error) {
-	return ServeAt(ctx, ProviderAddress, opts...)
-}
-
-// ServeAt is Serve for the provider at the given address, which is the key
-// of the reattach information: the address the CLI resolves the
-// configuration's source to (see AddressOnHost).
-func ServeAt(ctx context.Context, address string, opts ...tf6server.ServeOpt) (string, <-chan struct{}, error) {
+// ServeAt runs the provider in this process in debug mode until ctx ends,
+// under the address the CLI resolves the configuration's source to (see
+// AddressOnHost). It returns what tfexec.Reattach needs to point the CLI at
+// it, and a channel closed once the server has stopped. A reattached
+// provider makes the CLI print no dev_overrides warning; `init` is still
+// needed, and installs nothing for it.
+func ServeAt(ctx context.Context, address string, opts ...tf6server.ServeOpt) (tfexec.ReattachInfo, <-chan struct{}, error) {
 	configs := make(chan *plugin.ReattachConfig, 1)
 	closed := make(chan struct{})
 	errs := make(chan error, 1)
@@ -66,26 +61,19 @@ func ServeAt(ctx context.Context, address string, opts ...tf6server.ServeOpt) (s
 	}()
 	select {
 	case rc := <-configs:
-		info := map[string]any{address: map[string]any{
-			"Protocol": string(rc.Protocol), "ProtocolVersion": rc.ProtocolVersion, "Pid": rc.Pid, "Test": rc.Test,
-			"Addr": map[string]string{"Network": rc.Addr.Network(), "String": rc.Addr.String()},
-		}}
-		data, err := json.Marshal(info)
-		return string(data), closed, err
+		return tfexec.ReattachInfo{address: {Protocol: string(rc.Protocol), ProtocolVersion: rc.ProtocolVersion,
+			Pid: rc.Pid, Test: rc.Test, Addr: tfexec.ReattachConfigAddr{Network: rc.Addr.Network(), String: rc.Addr.String()}}}, closed, nil
 	case err := <-errs:
 		if err == nil {
 			err = errors.New("stopped before it started")
 		}
-		return "", nil, fmt.Errorf("serving the provider: %w", err)
+		return nil, nil, fmt.Errorf("serving the provider: %w", err)
 	}
 }
 
 // DevOverridesEnv writes a CLI configuration into dir whose dev_overrides
 // map each provider address in overrides to the directory of its binary,
-// and returns the environment for terraform: this process's, without any
-// TF_* or RETIVO_* variable (the user's own CLI config, logging and
-// credentials stay out), plus the new CLI config, CHECKPOINT_DISABLE and
-// extra.
+// and returns PrivateEnv for it with extra.
 func DevOverridesEnv(dir string, overrides map[string]string, extra ...string) ([]string, error) {
 	rc := filepath.Join(dir, "terraform.rc")
 	var lines strings.Builder
@@ -99,24 +87,11 @@ func DevOverridesEnv(dir string, overrides map[string]string, extra ...string) (
 	return PrivateEnv(rc, extra...), nil
 }
 
-// ReattachEnv writes an empty CLI configuration into dir and returns the
-// environment for terraform to use the provider served by Serve: this
-// process's, without any TF_* or RETIVO_* variable, plus the new CLI config,
-// TF_REATTACH_PROVIDERS, CHECKPOINT_DISABLE and extra. Unlike dev_overrides,
-// a reattached provider makes Terraform print no warning; `terraform init`
-// is still needed, and installs nothing for the reattached provider.
-func ReattachEnv(dir, reattach string, extra ...string) ([]string, error) {
-	rc := filepath.Join(dir, "terraform.rc")
-	if err := os.WriteFile(rc, nil, 0o600); err != nil {
-		return nil, err
-	}
-	return PrivateEnv(rc, append([]string{"TF_REATTACH_PROVIDERS=" + reattach}, extra...)...), nil
-}
-
 // PrivateEnv is the environment for a Terraform-compatible CLI that must
 // see only what it is given: this process's, without any TF_* or RETIVO_*
-// variable, plus the CLI configuration file cliConfig, CHECKPOINT_DISABLE and
-// extra. OpenTofu reads TF_CLI_CONFIG_FILE too.
+// variable (the user's own CLI config, logging and credentials stay out),
+// plus the CLI configuration file cliConfig, CHECKPOINT_DISABLE and extra.
+// OpenTofu reads TF_CLI_CONFIG_FILE too.
 func PrivateEnv(cliConfig string, extra ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
@@ -129,19 +104,31 @@ func PrivateEnv(cliConfig string, extra ...string) []string {
 	return append(env, extra...)
 }
 
-// ProviderLogVariables are the loggers of a provider served in-process: the
-// SDKs' and the provider's own (its tflog root and HTTP subsystem).
-func ProviderLogVariables() []string {
-	return append(slices.Clone(sdklog.Variables), "TF_LOG_PROVIDER_RETIVO", "TF_LOG_PROVIDER_RETIVO_HTTP")
+// NewTerraform is terraform-exec for the CLI at execPath in dir with the
+// environment env (PrivateEnv, say), which must hold none of the variables
+// terraform-exec sets itself (TF_LOG, TF_REATTACH_PROVIDERS, TF_VAR_*, ...).
+func NewTerraform(dir, execPath string, env []string) (*tfexec.Terraform, error) {
+	tf, err := tfexec.NewTerraform(dir, execPath)
+	if err != nil {
+		return nil, err
+	}
+	vars := map[string]string{}
+	for _, kv := range env {
+		name, value, _ := strings.Cut(kv, "=")
+		vars[name] = value
+	}
+	return tf, tf.SetEnv(vars)
 }
 
-// QuietProviderLogs stops a provider served in this process from writing its
-// logs (the SDK's at TRACE, the provider's own) to this process's stderr, as
-// it would by default: Terraform is not there to filter them.
-func QuietProviderLogs() {
-	for _, name := range ProviderLogVariables() {
-		_ = os.Setenv(name, "off")
+// Version is the version of the CLI at execPath; OpenTofu reports its own,
+// below every Terraform version with the newer features.
+func Version(ctx context.Context, execPath string) (*version.Version, error) {
+	tf, err := NewTerraform(os.TempDir(), execPath, PrivateEnv(os.DevNull))
+	if err != nil {
+		return nil, err
 	}
+	v, _, err := tf.Version(ctx, true)
+	return v, err
 }
 
 // RunInterruptible runs run under a context that SIGINT or SIGTERM cancels,

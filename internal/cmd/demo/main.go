@@ -1,30 +1,31 @@
 // Command demo is `make demo`: it shows the provider working end to end with
 // no Retivo account. It serves the provider in this process, starts the local
-// Retivo server and a webhook receiver, points Terraform at the provider with
-// TF_REATTACH_PROVIDERS (as the acceptance tests do, so Terraform prints no
-// dev_overrides warning) and a private, empty CLI config, applies
-// examples/demo, shows the outputs, checks that a second plan has no
-// changes, and destroys. When stdout is not a terminal (a file, a CI log),
-// Terraform runs with -no-color.
+// Retivo server and a webhook receiver, and drives the terraform CLI on PATH
+// through terraform-exec, reattached to the provider (as the acceptance tests
+// do, so Terraform prints no dev_overrides warning) with a private, empty CLI
+// config: it applies examples/demo (which shows the outputs), checks that a
+// second plan has no changes, and destroys. terraform-exec always passes
+// -no-color, so the output is plain on a terminal too.
 //
 // Nothing outlives it: the servers live in this process and the working
-// directory is temporary, also on failure or Ctrl-C.
+// directory is temporary, also on failure or Ctrl-C, which interrupts
+// terraform once and lets it stop cleanly.
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
 
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
 	"github.com/retivo/terraform-provider-retivo/internal/provider"
+	"github.com/retivo/terraform-provider-retivo/internal/sdklog"
 	"github.com/retivo/terraform-provider-retivo/internal/tfcli"
 )
 
@@ -50,9 +51,12 @@ func run(ctx context.Context) error {
 	defer os.RemoveAll(work)
 
 	step("Serving the provider in this process")
-	tfcli.QuietProviderLogs()
+	// Terraform is not there to filter the logs of a provider in this process.
+	if err := sdklog.Quiet(os.Setenv); err != nil {
+		return err
+	}
 	serveCtx, stopProvider := context.WithCancel(context.Background())
-	reattach, providerStopped, err := tfcli.Serve(serveCtx)
+	reattach, providerStopped, err := tfcli.ServeAt(serveCtx, tfcli.ProviderAddress)
 	if err != nil {
 		stopProvider()
 		return err
@@ -83,38 +87,37 @@ func run(ctx context.Context) error {
 	_ = os.Setenv(provider.EnvAPIKey, demoKey)
 	_ = os.Setenv(provider.EnvBaseURL, baseURL)
 
-	tf, err := newTerraform(work, repo, reattach, receiverURL)
+	tf, err := newTerraform(work, repo)
 	if err != nil {
 		return err
 	}
-	if err := tf.init(ctx); err != nil {
-		return err
+	// init installs nothing for the reattached provider; its chatter is shown
+	// only when it fails, in the error.
+	if err := tf.Init(ctx, tfexec.Reattach(reattach)); err != nil {
+		return fmt.Errorf("terraform init: %w", err)
 	}
+	tf.SetStdout(os.Stdout)
+	tf.SetStderr(os.Stderr)
+	variable := tfexec.Var("receiver_url=" + receiverURL + "/receiver")
 
 	step("terraform apply")
-	if err := tf.run(ctx, "apply", "-auto-approve", "-input=false"); err != nil {
-		return err
+	if err := tf.Apply(ctx, tfexec.Reattach(reattach), variable); err != nil {
+		return fmt.Errorf("terraform apply: %w", exitError(err))
 	}
-	step("Outputs")
-	if err := tf.showOutputs(ctx); err != nil {
-		return err
-	}
-	fmt.Printf("  The receiver got %d signed test deliveries; the server holds %d endpoints.\n",
+	fmt.Printf("\n  The receiver got %d signed test deliveries; the server holds %d endpoints.\n",
 		len(receiver.Deliveries()), len(server.Endpoints()))
 
-	step("terraform plan -detailed-exitcode (must report no changes)")
-	if err := tf.run(ctx, "plan", "-detailed-exitcode", "-input=false"); err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) && exit.ExitCode() == 2 {
-			return errors.New("the second plan has changes: the provider is not idempotent")
-		}
-		return err
+	step("terraform plan (must report no changes)")
+	if changes, err := tf.Plan(ctx, tfexec.Reattach(reattach), variable); err != nil {
+		return fmt.Errorf("terraform plan: %w", exitError(err))
+	} else if changes {
+		return errors.New("the second plan has changes: the provider is not idempotent")
 	}
 	fmt.Println("  No changes: the infrastructure matches the configuration.")
 
 	step("terraform destroy")
-	if err := tf.run(ctx, "destroy", "-auto-approve", "-input=false"); err != nil {
-		return err
+	if err := tf.Destroy(ctx, tfexec.Reattach(reattach), variable); err != nil {
+		return fmt.Errorf("terraform destroy: %w", exitError(err))
 	}
 	if left := len(server.Endpoints()); left != 0 {
 		return fmt.Errorf("%d endpoints left on the server after destroy", left)
@@ -125,16 +128,10 @@ func run(ctx context.Context) error {
 
 func step(title string) { fmt.Printf("\n==> %s\n", title) }
 
-type terraform struct {
-	dir     string
-	env     []string
-	noColor bool
-}
-
 // newTerraform prepares a working directory with the demo configuration and
-// a private CLI config; the user's own ~/.terraformrc and TF_CLI_CONFIG_FILE
-// are never read or touched.
-func newTerraform(work, repo, reattach, receiverURL string) (*terraform, error) {
+// a private, empty CLI config; the user's own ~/.terraformrc and
+// TF_CLI_CONFIG_FILE are never read or touched.
+func newTerraform(work, repo string) (*tfexec.Terraform, error) {
 	dir := filepath.Join(work, "config")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
@@ -143,90 +140,29 @@ func newTerraform(work, repo, reattach, receiverURL string) (*terraform, error) 
 	if err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), source, 0o600); err != nil {
+	cliConfig := filepath.Join(work, "terraform.rc")
+	for path, content := range map[string][]byte{filepath.Join(dir, "main.tf"): source, cliConfig: nil} {
+		if err := os.WriteFile(path, content, 0o600); err != nil {
+			return nil, err
+		}
+	}
+	execPath, err := exec.LookPath("terraform")
+	if err != nil {
 		return nil, err
 	}
-	env, err := tfcli.ReattachEnv(work, reattach, "TF_VAR_receiver_url="+receiverURL+"/receiver")
+	tf, err := tfcli.NewTerraform(dir, execPath, tfcli.PrivateEnv(cliConfig))
 	if err != nil {
 		return nil, err
 	}
-	return &terraform{dir: dir, env: env, noColor: !isTerminal(os.Stdout)}, nil
+	// On Ctrl-C terraform gets an interrupt and this long to stop cleanly.
+	return tf, tf.SetWaitDelay(30 * time.Second)
 }
 
-// isTerminal reports whether f is a terminal (a character device), so that
-// colour codes never end up in a file or a CI log.
-func isTerminal(f *os.File) bool {
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}
-
-// init runs terraform init, which installs nothing for the reattached
-// provider; its chatter is shown only when it fails.
-func (t *terraform) init(ctx context.Context) error {
-	cmd := t.command(ctx, "init", "-input=false")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		os.Stderr.Write(out)
-		return fmt.Errorf("terraform init: %w", err)
+// exitError is the exit status of a command whose output is on the screen
+// already, without terraform-exec's copy of its stderr.
+func exitError(err error) error {
+	if exit := (*exec.ExitError)(nil); errors.As(err, &exit) {
+		return exit
 	}
-	return nil
-}
-
-func (t *terraform) command(ctx context.Context, args ...string) *exec.Cmd {
-	if t.noColor {
-		args = append(args[:1:1], append([]string{"-no-color"}, args[1:]...)...)
-	}
-	cmd := exec.CommandContext(ctx, "terraform", args...)
-	cmd.Dir = t.dir
-	cmd.Env = t.env
-	// On Ctrl-C the terminal already signals terraform; give it time to stop
-	// cleanly rather than killing it outright.
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 30 * time.Second
-	return cmd
-}
-
-func (t *terraform) run(ctx context.Context, args ...string) error {
-	cmd := t.command(ctx, args...)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("terraform %s: %w", args[0], err)
-	}
-	return nil
-}
-
-// showOutputs prints the outputs one per line; sensitive ones only as
-// "(sensitive value)".
-func (t *terraform) showOutputs(ctx context.Context) error {
-	cmd := t.command(ctx, "output", "-json")
-	cmd.Stderr = os.Stderr
-	data, err := cmd.Output()
-	if err != nil {
-		return fmt.Errorf("terraform output: %w", err)
-	}
-	var outputs map[string]struct {
-		Sensitive bool            `json:"sensitive"`
-		Value     json.RawMessage `json:"value"`
-	}
-	if err := json.Unmarshal(data, &outputs); err != nil {
-		return fmt.Errorf("reading terraform output -json: %w", err)
-	}
-	names := make([]string, 0, len(outputs))
-	for name := range outputs {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		o := outputs[name]
-		var compact bytes.Buffer
-		value := string(o.Value)
-		if json.Compact(&compact, o.Value) == nil {
-			value = compact.String()
-		}
-		if o.Sensitive {
-			value = "(sensitive value)"
-		}
-		fmt.Printf("  %-22s = %s\n", name, value)
-	}
-	return nil
+	return err
 }

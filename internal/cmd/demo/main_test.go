@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/retivo/terraform-provider-retivo/internal/provider"
-	"github.com/retivo/terraform-provider-retivo/internal/tfcli"
+	"github.com/retivo/terraform-provider-retivo/internal/sdklog"
 )
 
 // `make demo > out.txt`: with stdout a file, the whole demo runs, and the
@@ -19,7 +19,7 @@ func TestDemo_outputToAFileIsPlain(t *testing.T) {
 		t.Skip("set TF_ACC=1 to run the demo, which drives the Terraform CLI")
 	}
 	// run changes this process's environment: restore it afterwards.
-	for _, name := range append(tfcli.ProviderLogVariables(), provider.EnvVars...) {
+	for _, name := range append(sdklog.Variables, provider.EnvVars...) {
 		t.Setenv(name, os.Getenv(name))
 	}
 	t.Chdir("../../..")
