@@ -1,15 +1,13 @@
 // Command installtest is `make test-install`: it installs the provider the
-// way users do, from release artifacts, and uses it. It reads a goreleaser
-// snapshot in dist/ (make release-snapshot), checks the artifacts the
-// Registry would get (archive and binary names, SHA256SUMS, manifest), lays
-// this machine's zip into a filesystem mirror in the packed layout, and for
-// Terraform and for OpenTofu runs init under an exact version constraint,
-// checks the lock file's h1: hash, the installed binary's -version and the
-// User-Agent it sends, then apply, plan (no changes) and destroy against the
-// local Retivo server, which runs in this process on a loopback port.
-//
-// Nothing outlives it: the server lives in this process and every file it
-// writes is in a temporary directory, also on failure or Ctrl-C.
+// way users do and uses it. This platform's zip from a goreleaser snapshot
+// (make release-snapshot) goes into a filesystem mirror; for Terraform and
+// for OpenTofu, init installs it from there under an exact version
+// constraint, the lock file must record that version with an h1: hash, and
+// apply, plan (no changes) and destroy run against the local Retivo server,
+// served by this process on a loopback port. Checksums, the archive's layout
+// and the installed package's hash are left to goreleaser and init, which
+// verify them. Every file it writes is in a temporary directory, removed also
+// on failure or Ctrl-C.
 package main
 
 import (
@@ -18,13 +16,14 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
-	"golang.org/x/mod/sumdb/dirhash"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsimple"
 
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
 	"github.com/retivo/terraform-provider-retivo/internal/tfcli"
@@ -32,8 +31,8 @@ import (
 
 const apiKey = "rt_test_installtest_0123456789"
 
-// commandTimeout bounds each CLI command; a hung init or apply fails the run.
-const commandTimeout = 5 * time.Minute
+// cliTimeout bounds one CLI's run, init to destroy: a hung command fails.
+const cliTimeout = 10 * time.Minute
 
 func main() {
 	dist := flag.String("dist", "dist", "goreleaser's output directory (make release-snapshot)")
@@ -57,31 +56,17 @@ func main() {
 	os.Exit(code)
 }
 
-// cli is a Terraform-compatible CLI and the registry host its "retivo/retivo"
-// source address resolves to.
+// cli is a CLI and the registry host it resolves "retivo/retivo" to.
 type cli struct {
 	name, path, hostname string
 }
 
 func run(ctx context.Context, dist string, clis []cli) error {
-	step("Reading the release in %s", dist)
-	rel, err := readRelease(dist, runtime.GOOS, runtime.GOARCH)
+	version, archive, err := readRelease(dist)
 	if err != nil {
 		return err
 	}
-	manifest, err := os.ReadFile("terraform-registry-manifest.json")
-	if err != nil {
-		return err
-	}
-	if err := rel.check(manifest); err != nil {
-		return err
-	}
-	hash, err := dirhash.HashZip(rel.archive, dirhash.Hash1)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("  version %s, %d archives, checksums and manifest match\n  %s (%s)\n",
-		rel.version, len(rel.archives), filepath.Base(rel.archive), hash)
+	step("Installing %s from %s", version, archive)
 
 	work, err := os.MkdirTemp("", "retivo-installtest-")
 	if err != nil {
@@ -90,91 +75,151 @@ func run(ctx context.Context, dist string, clis []cli) error {
 	defer os.RemoveAll(work)
 
 	server := localserver.New(localserver.Options{APIKeys: []string{apiKey}})
-	agents := &userAgents{}
-	apiURL, stopServer, err := localserver.ServeLoopback(agents.record(server))
+	apiURL, stopServer, err := localserver.ServeLoopback(server)
 	if err != nil {
 		return err
 	}
 	defer stopServer()
-	baseURL := apiURL + server.PathPrefix()
 
 	for _, c := range clis {
-		agents.reset()
-		if err := installAndUse(ctx, c, rel, hash, filepath.Join(work, c.name), baseURL, server, agents); err != nil {
+		err := installAndUse(ctx, c, version, archive, filepath.Join(work, c.name), apiURL+server.PathPrefix(), server)
+		if err != nil {
 			return fmt.Errorf("%s: %w", c.name, err)
 		}
 	}
-	step("Done: Terraform and OpenTofu installed %s from a mirror, locked its h1: hash, applied, planned no changes and destroyed.", rel.version)
+	step("Done: Terraform and OpenTofu installed %s from a mirror, locked it with an h1: hash, applied, planned no changes and destroyed.", version)
 	return nil
 }
 
-// installAndUse is the whole user path for one CLI, in a fresh directory.
-func installAndUse(ctx context.Context, c cli, rel *release, hash, dir, baseURL string, server *localserver.Server, agents *userAgents) error {
-	step("%s: installing %s from a filesystem mirror", c.name, rel.version)
-	w, err := newWorkspace(dir, c, rel, baseURL)
-	if err != nil {
-		return err
+// readRelease returns this platform's zip and its version. The zip is found
+// under the name the CLIs look for in a mirror (and the Registry serves):
+// a release whose archives are named otherwise fails here.
+func readRelease(dist string) (version, archive string, err error) {
+	platform := runtime.GOOS + "_" + runtime.GOARCH
+	zips, err := filepath.Glob(filepath.Join(dist, "terraform-provider-retivo_*_"+platform+".zip"))
+	if err != nil || len(zips) != 1 {
+		return "", "", fmt.Errorf("want one terraform-provider-retivo_VERSION_%s.zip in %s, found %q: run make release-snapshot RELEASE_PLATFORMS=%s",
+			platform, dist, zips, platform)
 	}
-	if err := w.run(ctx, "version"); err != nil {
-		return err
-	}
-	if err := w.run(ctx, "init", "-input=false", "-no-color"); err != nil {
-		return err
-	}
-	lockFile := filepath.Join(w.config, ".terraform.lock.hcl")
-	locked, err := readLockedProvider(lockFile, tfcli.AddressOnHost(c.hostname))
-	if err != nil {
-		return err
-	}
-	if err := locked.check(rel.version, hash); err != nil {
-		return err
-	}
-	lock, err := os.ReadFile(lockFile)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("  .terraform.lock.hcl records the archive's h1: hash:\n\n%s\n", lock)
+	version = strings.TrimPrefix(strings.TrimSuffix(filepath.Base(zips[0]), "_"+platform+".zip"), "terraform-provider-retivo_")
+	return version, zips[0], nil
+}
 
-	binary := filepath.Join(w.config, ".terraform", "providers", c.hostname, "retivo", "retivo",
-		rel.version, rel.goos+"_"+rel.goarch, "terraform-provider-retivo_v"+rel.version)
-	out, err := exec.CommandContext(ctx, binary, "-version").Output()
+// installAndUse is the whole user path for one CLI, in a fresh directory.
+func installAndUse(ctx context.Context, c cli, version, archive, dir, baseURL string, server *localserver.Server) error {
+	ctx, cancel := context.WithTimeout(ctx, cliTimeout)
+	defer cancel()
+
+	// The mirror in the packed layout, HOST/NAMESPACE/TYPE/ holding the zip
+	// as released, and a CLI configuration that installs from it only, with
+	// no direct installation: nothing can come from anywhere else.
+	mirror := filepath.Join(dir, "mirror")
+	packed := filepath.Join(mirror, c.hostname, "retivo", "retivo", filepath.Base(archive))
+	if err := os.MkdirAll(filepath.Dir(packed), 0o700); err != nil {
+		return err
+	}
+	zip, err := os.ReadFile(archive)
 	if err != nil {
-		return fmt.Errorf("%s -version: %w", binary, err)
+		return err
 	}
-	if got, want := strings.TrimSpace(string(out)), "terraform-provider-retivo "+rel.version; got != want {
-		return fmt.Errorf("the installed binary's -version says %q, want %q", got, want)
+	rc := filepath.Join(dir, "cli.rc")
+	for path, content := range map[string][]byte{
+		packed: zip,
+		rc: fmt.Appendf(nil, "provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [%q]\n  }\n}\n",
+			mirror, tfcli.AddressOnHost(c.hostname)),
+		filepath.Join(dir, "main.tf"): fmt.Appendf(nil, configTemplate, version),
+	} {
+		if err := os.WriteFile(path, content, 0o600); err != nil {
+			return err
+		}
 	}
-	fmt.Printf("  installed binary: %s -version: %s\n", filepath.Base(binary), strings.TrimSpace(string(out)))
+
+	// The user's CLI config, plugin cache and credentials stay out.
+	tf, err := tfcli.NewTerraform(dir, c.path, tfcli.PrivateEnv(rc, "RETIVO_API_KEY="+apiKey, "RETIVO_BASE_URL="+baseURL))
+	if err != nil {
+		return err
+	}
+	tf.SetStdout(os.Stdout)
+	cliVersion, _, err := tf.Version(ctx, true)
+	if err != nil {
+		return err
+	}
+
+	step("%s %s: init from the filesystem mirror", c.name, cliVersion)
+	if err := tf.Init(ctx); err != nil {
+		return err
+	}
+	if err := checkLock(filepath.Join(dir, ".terraform.lock.hcl"), tfcli.AddressOnHost(c.hostname), version); err != nil {
+		return err
+	}
 
 	step("%s apply", c.name)
-	if err := w.run(ctx, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+	if err := tf.Apply(ctx); err != nil {
 		return err
 	}
-	if n := len(server.Endpoints()); n != 1 {
-		return fmt.Errorf("after apply the server holds %d endpoints, want 1", n)
-	}
-	if err := agents.check("terraform-provider-retivo/" + rel.version + " Terraform/"); err != nil {
-		return err
-	}
-	fmt.Printf("  User-Agent: %s\n", strings.Join(agents.seen(), ", "))
 
-	step("%s plan -detailed-exitcode (must report no changes)", c.name)
-	if err := w.run(ctx, "plan", "-detailed-exitcode", "-input=false", "-no-color"); err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) && exit.ExitCode() == 2 {
-			return errors.New("the plan after apply has changes")
-		}
+	// The plan refreshes from the server: an endpoint not stored there, or
+	// stored otherwise, would be a change.
+	step("%s plan (must report no changes)", c.name)
+	if changes, err := tf.Plan(ctx); err != nil {
 		return err
+	} else if changes {
+		return errors.New("the plan after apply has changes")
 	}
 
 	step("%s destroy", c.name)
-	if err := w.run(ctx, "destroy", "-auto-approve", "-input=false", "-no-color"); err != nil {
+	if err := tf.Destroy(ctx); err != nil {
 		return err
 	}
 	if n := len(server.Endpoints()); n != 0 {
 		return fmt.Errorf("%d endpoints left on the server after destroy", n)
 	}
 	return nil
+}
+
+// configTemplate pins the exact version: a snapshot's version is a
+// prerelease, which the CLIs select only under an exact constraint.
+const configTemplate = `terraform {
+  required_providers {
+    retivo = { source = "retivo/retivo", version = "= %s" }
+  }
+}
+
+resource "retivo_webhook_endpoint" "installed" {
+  url               = "https://example.com/installed"
+  subscribed_events = ["order.created", "order.paid"]
+}
+`
+
+// checkLock checks that init locked the provider at address at version with
+// an h1: hash, which every later init checks the installed package against
+// (zh: hashes come only from a registry's signed SHA256SUMS).
+func checkLock(path, address, version string) error {
+	var lock struct {
+		Providers []struct {
+			Address string   `hcl:"address,label"`
+			Version string   `hcl:"version"`
+			Hashes  []string `hcl:"hashes,optional"`
+			Rest    hcl.Body `hcl:",remain"`
+		} `hcl:"provider,block"`
+	}
+	if err := hclsimple.DecodeFile(path, nil, &lock); err != nil {
+		return err
+	}
+	for _, p := range lock.Providers {
+		if p.Address != address {
+			continue
+		}
+		if p.Version != version {
+			return fmt.Errorf("the lock file records %s at version %q, want %q", address, p.Version, version)
+		}
+		if !slices.ContainsFunc(p.Hashes, func(h string) bool { return strings.HasPrefix(h, "h1:") }) {
+			return fmt.Errorf("the lock file's hashes for %s, %q, have no h1: hash", address, p.Hashes)
+		}
+		fmt.Printf("  .terraform.lock.hcl: %s %s, hashes %q\n", address, p.Version, p.Hashes)
+		return nil
+	}
+	return fmt.Errorf("the lock file has no entry for %s", address)
 }
 
 func step(format string, args ...any) { fmt.Printf("\n==> "+format+"\n", args...) }

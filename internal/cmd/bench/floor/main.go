@@ -1,12 +1,12 @@
 // Command floor is the framework floor of `make bench`: a
 // terraform-plugin-framework provider that serves retivo_webhook_endpoint
-// with this provider's exact schema (attributes, defaults, validators, plan
-// modifiers, the sensitive computed secret, the timeouts block and the
-// identity) and does nothing else. Create invents an id and fills the other
-// computed values; Read returns the state as it is; Update takes the plan;
-// Delete forgets. It makes no HTTP call. The time it takes is what the
-// framework and the protocol cost any provider with this schema, so the
-// retivo provider's time over it is the provider's own.
+// with the real resource's own Schema and IdentitySchema (attributes,
+// defaults, validators, plan modifiers, the sensitive computed secret, the
+// timeouts block and the identity) and does nothing else. Create invents an
+// id and fills the other computed values; Read returns the state as it is;
+// Update takes the plan; Delete forgets. It makes no HTTP call. The time it
+// takes is what the framework and the protocol cost any provider with this
+// schema, so the retivo provider's time over it is the provider's own.
 package main
 
 import (
@@ -26,61 +26,60 @@ import (
 	"github.com/retivo/terraform-provider-retivo/internal/sdklog"
 )
 
-// Address is where the bench's CLI configuration installs the floor from;
-// a configuration gives it the local name retivo, so the resource blocks
-// are the same as for the real provider.
-const Address = "registry.terraform.io/retivo/floor"
+// address is where the bench's CLI configuration installs the floor from,
+// set by the bench when it builds the floor (-ldflags -X main.address=...),
+// so that it is written in one place. A configuration gives the floor the
+// local name retivo, so its resource blocks are the real provider's.
+var address string
 
 func main() {
 	// The same logging setting as the real provider's main.
 	if err := sdklog.QuietUnlessAsked(os.Environ(), os.Setenv); err != nil {
 		log.Fatal(err.Error())
 	}
-	if err := providerserver.Serve(context.Background(), newProvider, providerserver.ServeOpts{Address: Address}); err != nil {
+	newProvider := func() provider.Provider { return floorProvider{retivo.New("floor")()} }
+	if err := providerserver.Serve(context.Background(), newProvider, providerserver.ServeOpts{Address: address}); err != nil {
 		log.Fatal(err.Error())
 	}
 }
 
-type floorProvider struct{}
-
-func newProvider() provider.Provider { return floorProvider{} }
-
-func (floorProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
-	resp.TypeName = "retivo"
+// floorProvider is the real provider, with its metadata and schema, never
+// configured and serving retivo_webhook_endpoint only, as the floor's
+// endpoint.
+type floorProvider struct {
+	provider.Provider
 }
-
-func (floorProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
 
 func (floorProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
 }
 
-func (floorProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return &endpoint{} }}
-}
-
 func (floorProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
 
-var (
-	_ resource.Resource             = (*endpoint)(nil)
-	_ resource.ResourceWithIdentity = (*endpoint)(nil)
-)
+// Resources finds the real resource here, once: in the factory, which the
+// framework calls for every request, finding it would cost the floor more
+// than the real provider's factory costs it.
+func (p floorProvider) Resources(ctx context.Context) []func() resource.Resource {
+	for _, newResource := range p.Provider.Resources(ctx) {
+		var metadata resource.MetadataResponse
+		realResource := newResource()
+		realResource.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "retivo"}, &metadata)
+		if withIdentity, ok := realResource.(resource.ResourceWithIdentity); ok && metadata.TypeName == "retivo_webhook_endpoint" {
+			return []func() resource.Resource{func() resource.Resource { return &endpoint{withIdentity} }}
+		}
+	}
+	panic("the provider has no retivo_webhook_endpoint resource with an identity")
+}
 
-type endpoint struct{}
+// endpoint takes Metadata, Schema and IdentitySchema from the real resource,
+// through the interface, so that none of its other methods (ModifyPlan,
+// ImportState, ...) comes along, and has do-nothing Create, Read, Update and
+// Delete of its own.
+type endpoint struct {
+	resource.ResourceWithIdentity
+}
 
 // ids numbers the invented ids; one provider process per command.
 var ids atomic.Int64
-
-func (*endpoint) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_webhook_endpoint"
-}
-
-func (*endpoint) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = retivo.WebhookEndpointSchema(ctx)
-}
-
-func (*endpoint) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = retivo.WebhookEndpointIdentitySchema()
-}
 
 func (*endpoint) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	id := fmt.Sprintf("we_floor%d_%018d", os.Getpid(), ids.Add(1))
