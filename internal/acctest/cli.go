@@ -27,12 +27,12 @@ import (
 // terraform-exec in a directory of its own, for what terraform-plugin-testing
 // does not show: human-readable output, validate, logs. A command's output is
 // its stdout and stderr in one text; -no-color and -input=false are implied.
+// A CLI runs one command at a time.
 type CLI struct {
 	Dir      string
 	tf       *tfexec.Terraform
 	reattach tfexec.ReattachInfo // nil when the CLI starts the provider itself
 	rawEnv   []string            // the environment of command
-	mu       sync.Mutex          // one command at a time: tf's writers are per instance
 }
 
 // NewCLI writes config to a fresh directory, serves the provider in this
@@ -54,7 +54,7 @@ func NewCLIFiles(t *testing.T, files map[string]string) *CLI {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cancel(); <-closed })
-	writeFile(t, filepath.Join(dir, ".terraformrc"), "")
+	writeFile(t, filepath.Join(dir, ".terraformrc"), "") // a private, empty CLI config
 	c := newCLI(t, dir, tfcli.PrivateEnv(filepath.Join(dir, ".terraformrc")), reattach)
 	if out, err := c.run(t, func(ctx context.Context) error { return c.tf.Init(ctx, tfexec.Reattach(reattach)) }); err != nil {
 		t.Fatalf("terraform init: %v\n%s", err, out)
@@ -110,9 +110,7 @@ func writeConfigDir(t *testing.T, files map[string]string) string {
 	if !strings.Contains(strings.Join(slices.Collect(maps.Values(files)), ""), "required_providers") {
 		writeFile(t, filepath.Join(dir, "terraform.tf"), `terraform {
   required_providers {
-    retivo = {
-      source = "retivo/retivo"
-    }
+    retivo = { source = "retivo/retivo" }
   }
 }
 `)
@@ -224,8 +222,6 @@ func must(t *testing.T, command string) func(string, error) string {
 // run runs one terraform-exec command under the test's context, its stdout
 // and stderr taken line by line into one text.
 func (c *CLI) run(t *testing.T, command func(context.Context) error) (string, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	out := &lockedBuffer{}
 	c.tf.SetStdout(out)
 	c.tf.SetStderr(out)

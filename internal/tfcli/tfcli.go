@@ -1,8 +1,7 @@
-// Package tfcli holds what the tools that drive the Terraform CLI against
-// this provider share: serving the provider in-process for a reattach, a
-// private environment and CLI configuration, terraform-exec set up with
-// them, the CLI's version and signal handling. The acceptance-test helpers,
-// the demo, the benchmark and the install test use it; the provider does not.
+// Package tfcli is what the tools that drive the Terraform CLI against this
+// provider share (the acceptance-test helpers, the demo, the benchmark, the
+// install test): the provider served in-process, a private environment,
+// terraform-exec set up with it, the CLI's version and signal handling.
 package tfcli
 
 import (
@@ -42,11 +41,10 @@ func AddressOnHost(host string) string {
 }
 
 // ServeAt runs the provider in this process in debug mode until ctx ends,
-// under the address the CLI resolves the configuration's source to (see
-// AddressOnHost). It returns what tfexec.Reattach needs to point the CLI at
-// it, and a channel closed once the server has stopped. A reattached
-// provider makes the CLI print no dev_overrides warning; `init` is still
-// needed, and installs nothing for it.
+// under the address the CLI resolves the source to (AddressOnHost), and
+// returns what tfexec.Reattach needs and a channel closed once it stopped.
+// A reattached provider makes the CLI print no dev_overrides warning; init
+// is still needed, and installs nothing for it.
 func ServeAt(ctx context.Context, address string, opts ...tf6server.ServeOpt) (tfexec.ReattachInfo, <-chan struct{}, error) {
 	configs := make(chan *plugin.ReattachConfig, 1)
 	closed := make(chan struct{})
@@ -87,11 +85,11 @@ func DevOverridesEnv(dir string, overrides map[string]string, extra ...string) (
 	return PrivateEnv(rc, extra...), nil
 }
 
-// PrivateEnv is the environment for a Terraform-compatible CLI that must
-// see only what it is given: this process's, without any TF_* or RETIVO_*
-// variable (the user's own CLI config, logging and credentials stay out),
-// plus the CLI configuration file cliConfig, CHECKPOINT_DISABLE and extra.
-// OpenTofu reads TF_CLI_CONFIG_FILE too.
+// PrivateEnv is the environment for a CLI that must see only what it is
+// given: this process's without any TF_* or RETIVO_* variable (the user's own
+// CLI config, logging and credentials stay out), plus the CLI configuration
+// file cliConfig (OpenTofu reads TF_CLI_CONFIG_FILE too), CHECKPOINT_DISABLE
+// and extra.
 func PrivateEnv(cliConfig string, extra ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
@@ -105,8 +103,8 @@ func PrivateEnv(cliConfig string, extra ...string) []string {
 }
 
 // NewTerraform is terraform-exec for the CLI at execPath in dir with the
-// environment env (PrivateEnv, say), which must hold none of the variables
-// terraform-exec sets itself (TF_LOG, TF_REATTACH_PROVIDERS, TF_VAR_*, ...).
+// environment env (PrivateEnv), which must hold none of the variables it sets
+// itself (TF_LOG*, TF_REATTACH_PROVIDERS, TF_VAR_*, ...).
 func NewTerraform(dir, execPath string, env []string) (*tfexec.Terraform, error) {
 	tf, err := tfexec.NewTerraform(dir, execPath)
 	if err != nil {
@@ -131,15 +129,13 @@ func Version(ctx context.Context, execPath string) (*version.Version, error) {
 	return v, err
 }
 
-// RunInterruptible runs run under a context that SIGINT or SIGTERM cancels,
-// for the command-line tools, and returns run's error with the exit status
-// for it: 0 on success, 130 when a signal stopped it, 1 for any other error.
-// Whether a signal came is read before the signal context is released,
-// since releasing it cancels the context too.
+// RunInterruptible runs run under a context that SIGINT or SIGTERM cancels
+// (terraform-exec then interrupts the CLI) and returns run's error with its
+// exit status: 0 on success, 130 when a signal stopped it, 1 otherwise.
 func RunInterruptible(run func(context.Context) error) (int, error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx)
-	interrupted := ctx.Err() != nil
+	interrupted := ctx.Err() != nil // read before stop, which cancels ctx too
 	stop()
 	switch {
 	case err == nil:

@@ -1,15 +1,14 @@
-// Command demo is `make demo`: it shows the provider working end to end with
-// no Retivo account. It serves the provider in this process, starts the local
-// Retivo server and a webhook receiver, and drives the terraform CLI on PATH
-// through terraform-exec, reattached to the provider (as the acceptance tests
-// do, so Terraform prints no dev_overrides warning) with a private, empty CLI
-// config: it applies examples/demo (which shows the outputs), checks that a
-// second plan has no changes, and destroys. terraform-exec always passes
-// -no-color, so the output is plain on a terminal too.
+// Command demo is `make demo`: the provider end to end with no Retivo
+// account. It serves the provider in this process, starts the local Retivo
+// server and a webhook receiver, and drives the terraform CLI on PATH
+// through terraform-exec, reattached to the provider (so Terraform prints no
+// dev_overrides warning) with a private, empty CLI config: apply
+// examples/demo, which shows the outputs, a second plan that must have no
+// changes, destroy. terraform-exec passes -no-color, also on a terminal.
 //
 // Nothing outlives it: the servers live in this process and the working
 // directory is temporary, also on failure or Ctrl-C, which interrupts
-// terraform once and lets it stop cleanly.
+// terraform once (it runs in a process group of its own) and lets it stop.
 package main
 
 import (
@@ -40,7 +39,7 @@ func main() {
 }
 
 func run(ctx context.Context) error {
-	repo, err := os.Getwd()
+	source, err := os.ReadFile(filepath.Join("examples", "demo", "main.tf"))
 	if err != nil {
 		return err
 	}
@@ -51,8 +50,7 @@ func run(ctx context.Context) error {
 	defer os.RemoveAll(work)
 
 	step("Serving the provider in this process")
-	// Terraform is not there to filter the logs of a provider in this process.
-	if err := sdklog.Quiet(os.Setenv); err != nil {
+	if err := sdklog.Quiet(os.Setenv); err != nil { // no Terraform filters its logs here
 		return err
 	}
 	serveCtx, stopProvider := context.WithCancel(context.Background())
@@ -87,29 +85,45 @@ func run(ctx context.Context) error {
 	_ = os.Setenv(provider.EnvAPIKey, demoKey)
 	_ = os.Setenv(provider.EnvBaseURL, baseURL)
 
-	tf, err := newTerraform(work, repo)
+	// A private, empty CLI config: the user's own ~/.terraformrc and
+	// TF_CLI_CONFIG_FILE are never read or touched.
+	dir, cliConfig := filepath.Join(work, "config"), filepath.Join(work, "terraform.rc")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return err
+	}
+	for path, content := range map[string][]byte{filepath.Join(dir, "main.tf"): source, cliConfig: nil} {
+		if err := os.WriteFile(path, content, 0o600); err != nil {
+			return err
+		}
+	}
+	execPath, err := exec.LookPath("terraform")
 	if err != nil {
 		return err
 	}
-	// init installs nothing for the reattached provider; its chatter is shown
-	// only when it fails, in the error.
+	tf, err := tfcli.NewTerraform(dir, execPath, tfcli.PrivateEnv(cliConfig))
+	if err != nil {
+		return err
+	}
+	_ = tf.SetWaitDelay(30 * time.Second) // after an interrupt, then it is killed
+	// init installs nothing for the reattached provider, and prints nothing
+	// unless it fails. Errors (stderr) come with the error terraform-exec
+	// returns, printed at the end.
 	if err := tf.Init(ctx, tfexec.Reattach(reattach)); err != nil {
 		return fmt.Errorf("terraform init: %w", err)
 	}
 	tf.SetStdout(os.Stdout)
-	tf.SetStderr(os.Stderr)
 	variable := tfexec.Var("receiver_url=" + receiverURL + "/receiver")
 
 	step("terraform apply")
 	if err := tf.Apply(ctx, tfexec.Reattach(reattach), variable); err != nil {
-		return fmt.Errorf("terraform apply: %w", exitError(err))
+		return fmt.Errorf("terraform apply: %w", err)
 	}
 	fmt.Printf("\n  The receiver got %d signed test deliveries; the server holds %d endpoints.\n",
 		len(receiver.Deliveries()), len(server.Endpoints()))
 
 	step("terraform plan (must report no changes)")
 	if changes, err := tf.Plan(ctx, tfexec.Reattach(reattach), variable); err != nil {
-		return fmt.Errorf("terraform plan: %w", exitError(err))
+		return fmt.Errorf("terraform plan: %w", err)
 	} else if changes {
 		return errors.New("the second plan has changes: the provider is not idempotent")
 	}
@@ -117,7 +131,7 @@ func run(ctx context.Context) error {
 
 	step("terraform destroy")
 	if err := tf.Destroy(ctx, tfexec.Reattach(reattach), variable); err != nil {
-		return fmt.Errorf("terraform destroy: %w", exitError(err))
+		return fmt.Errorf("terraform destroy: %w", err)
 	}
 	if left := len(server.Endpoints()); left != 0 {
 		return fmt.Errorf("%d endpoints left on the server after destroy", left)
@@ -127,42 +141,3 @@ func run(ctx context.Context) error {
 }
 
 func step(title string) { fmt.Printf("\n==> %s\n", title) }
-
-// newTerraform prepares a working directory with the demo configuration and
-// a private, empty CLI config; the user's own ~/.terraformrc and
-// TF_CLI_CONFIG_FILE are never read or touched.
-func newTerraform(work, repo string) (*tfexec.Terraform, error) {
-	dir := filepath.Join(work, "config")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
-	source, err := os.ReadFile(filepath.Join(repo, "examples", "demo", "main.tf"))
-	if err != nil {
-		return nil, err
-	}
-	cliConfig := filepath.Join(work, "terraform.rc")
-	for path, content := range map[string][]byte{filepath.Join(dir, "main.tf"): source, cliConfig: nil} {
-		if err := os.WriteFile(path, content, 0o600); err != nil {
-			return nil, err
-		}
-	}
-	execPath, err := exec.LookPath("terraform")
-	if err != nil {
-		return nil, err
-	}
-	tf, err := tfcli.NewTerraform(dir, execPath, tfcli.PrivateEnv(cliConfig))
-	if err != nil {
-		return nil, err
-	}
-	// On Ctrl-C terraform gets an interrupt and this long to stop cleanly.
-	return tf, tf.SetWaitDelay(30 * time.Second)
-}
-
-// exitError is the exit status of a command whose output is on the screen
-// already, without terraform-exec's copy of its stderr.
-func exitError(err error) error {
-	if exit := (*exec.ExitError)(nil); errors.As(err, &exit) {
-		return exit
-	}
-	return err
-}
