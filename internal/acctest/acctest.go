@@ -1,6 +1,6 @@
 // Package acctest holds what the provider's acceptance tests share: a local
-// Retivo server per test, provider factories, configuration helpers and a way
-// to run the Terraform CLI directly against the in-process provider.
+// Retivo server per test, provider factories, configuration helpers and the
+// Terraform CLI driven through terraform-exec against the provider (CLI).
 package acctest
 
 import (

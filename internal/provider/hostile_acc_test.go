@@ -92,10 +92,11 @@ data "retivo_webhook_endpoints" "all" {}
 		"http://127.0.0.1:1/api#" + secret,
 	} {
 		logPath := filepath.Join(t.TempDir(), "trace.log")
-		cli.TraceLog(t, logPath)
+		cli.TraceLog(logPath)
 		// As TF_VAR_base_url would (terraform-exec sets no TF_VAR_*): not on
 		// the command line, which the TRACE log shows.
-		if err := os.WriteFile(filepath.Join(cli.Dir, "base_url.auto.tfvars"), []byte(fmt.Sprintf("base_url = %q\n", baseURL)), 0o600); err != nil {
+		tfvars := fmt.Sprintf("base_url = %q\n", baseURL)
+		if err := os.WriteFile(filepath.Join(cli.Dir, "base_url.auto.tfvars"), []byte(tfvars), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		out, _, err := cli.Plan(t)

@@ -147,8 +147,8 @@ var dumpedSecrets = []string{
 func tracePlan(t *testing.T, cli *acctest.CLI) (string, string, error) {
 	t.Helper()
 	logPath := filepath.Join(t.TempDir(), "trace.log")
-	cli.TraceLog(t, logPath)
-	defer cli.TraceLog(t, "")
+	cli.TraceLog(logPath)
+	defer cli.TraceLog("")
 	out, _, err := cli.Plan(t)
 	logs, readErr := os.ReadFile(logPath)
 	if readErr != nil {

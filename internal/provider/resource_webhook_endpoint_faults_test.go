@@ -504,7 +504,7 @@ func TestAccWebhookEndpoint_secretsFromStateMaskedInErrors(t *testing.T) {
 	env.Server.AddFault(localserver.Fault{Route: localserver.RouteList, Status: 500, Delay: 300 * time.Millisecond,
 		Body: `{"error": "internal error while listing: ` + strings.Join(secrets, " ") + `"}`})
 	logPath := filepath.Join(t.TempDir(), "trace.log")
-	cli.TraceLog(t, logPath)
+	cli.TraceLog(logPath)
 	var outputs []string
 	for i, run := range []func() (string, error){
 		func() (string, error) { out, _, err := cli.Plan(t); return out, err },
@@ -532,7 +532,7 @@ func TestAccWebhookEndpoint_secretsFromStateMaskedInErrors(t *testing.T) {
 		}
 	}
 	env.Server.ClearFaults()
-	cli.TraceLog(t, "")
+	cli.TraceLog("")
 	cli.MustDestroy(t)
 }
 
