@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Fault makes the server misbehave on chosen requests.
@@ -21,6 +23,11 @@ type Fault struct {
 	// FirstAttempt injects only the first time a given request (method, path
 	// and body) arrives, so a client that retries gets through.
 	FirstAttempt bool `json:"first_attempt,omitempty"`
+	// PerSecond makes the fault a rate limit: a token bucket of this many
+	// requests a second (and as many at once) lets matching requests
+	// through, and the fault fires on the ones beyond it, as an account's
+	// rate limit answers 429 with Retry-After.
+	PerSecond float64 `json:"per_second,omitempty"`
 
 	// Status is the status to answer, e.g. 429 or 502.
 	Status int `json:"status,omitempty"`
@@ -54,13 +61,18 @@ type faultState struct {
 	Fault
 	matched  int
 	injected int
+	bucket   *rate.Limiter // for a PerSecond fault
 }
 
 // AddFault adds a fault; faults are checked in the order they were added and
 // the first that fires decides.
 func (s *Server) AddFault(f Fault) {
+	state := &faultState{Fault: f}
+	if f.PerSecond > 0 {
+		state.bucket = rate.NewLimiter(rate.Limit(f.PerSecond), max(int(f.PerSecond), 1))
+	}
 	s.mu.Lock()
-	s.faults = append(s.faults, &faultState{Fault: f})
+	s.faults = append(s.faults, state)
 	s.mu.Unlock()
 }
 
@@ -146,7 +158,7 @@ func (s *Server) firingFault(route string, r *http.Request) *faultState {
 			return f
 		}
 		f.matched++
-		if f.Every > 1 && f.matched%f.Every != 0 {
+		if (f.Every > 1 && f.matched%f.Every != 0) || (f.bucket != nil && f.bucket.Allow()) {
 			continue
 		}
 		f.injected++

@@ -203,17 +203,23 @@ func TestAccTestWebhookEndpointFunction_badCredentials(t *testing.T) {
 // (with retries, the second attempt would get the 404 of the unknown id).
 func TestAccTestWebhookEndpointFunction_retrySettingsFromEnv(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
-	env.Server.AddFault(localserver.Fault{Route: localserver.RouteTest, Status: 429, RetryAfter: "0", Times: 1})
+	// Retivo asks for two minutes; RETIVO_MAX_RETRY_WAIT caps the wait at
+	// one second, well within the call's 10-second timeout, and a rate
+	// limit is waited out even with RETIVO_MAX_RETRIES at 0: the second
+	// test call's answer (no such endpoint) decides.
+	env.Server.AddFault(localserver.Fault{Route: localserver.RouteTest, Status: 429, RetryAfter: "120", Times: 1})
 	acctest.SetProviderEnv(t, map[string]string{provider.EnvAPIKey: acctest.APIKey, provider.EnvBaseURL: env.BaseURL,
-		provider.EnvMaxRetries: "0"})
+		provider.EnvMaxRetries: "0", provider.EnvMaxRetryWait: "1s"})
 	acctest.SerialTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{
-			Config:      env.Config(`output "result" { value = provider::retivo::test_webhook_endpoint("we_x") }`),
-			ExpectError: acctest.ErrorPattern("Retivo rate limit", "RETIVO_MAX_RETRIES"),
+			Config: env.Config(`output "result" {
+  value = provider::retivo::test_webhook_endpoint("we_x", { timeout = "10s" })
+}`),
+			ExpectError: acctest.ErrorPattern("Webhook endpoint not found"),
 		}},
 	})
-	if n := env.Server.Count(localserver.RouteTest); n != 1 {
-		t.Errorf("%d test calls, want 1", n)
+	if n := env.Server.Count(localserver.RouteTest); n != 2 {
+		t.Errorf("%d test calls, want 2 (the rate-limited one, then the one that decides)", n)
 	}
 }
 

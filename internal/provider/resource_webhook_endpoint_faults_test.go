@@ -190,11 +190,13 @@ func TestAccWebhookEndpoint_createAnswerLost(t *testing.T) {
 	cli.MustDestroy(t)
 }
 
+// Fifty endpoints against an account limited to 20 requests a second: the
+// rate limit is waited out, and every create lands once.
 func TestAccWebhookEndpoint_fiftyUnderRateLimiting(t *testing.T) {
 	t.Parallel()
 	env := acctest.NewEnv(t, localserver.Options{})
 	env.MaxRetryWait = "2s"
-	env.Server.AddFault(localserver.Fault{Every: 4, Status: 429, RetryAfter: "1"})
+	env.Server.AddFault(localserver.Fault{PerSecond: 20, Status: 429, RetryAfter: "1"})
 	cli := acctest.NewCLI(t, manyEndpoints(env, 50))
 	start := time.Now()
 	if out, err := cli.Apply(t, tfexec.Parallelism(10)); err != nil {

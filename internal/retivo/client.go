@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // DefaultBaseURL is the production API.
@@ -67,6 +65,12 @@ type Config struct {
 	// default transport; zero means DefaultResponseHeaderTimeout. Unused
 	// with a custom HTTPClient.
 	ResponseHeaderTimeout time.Duration
+	// MaxRequestsPerSecond caps this client's request rate; zero means no
+	// cap. Either way the client slows down when Retivo answers 429 (see
+	// pacer).
+	MaxRequestsPerSecond float64
+	// Clock is the time source; nil means the wall clock.
+	Clock Clock
 }
 
 // Client calls the Retivo webhooks API. It is safe for concurrent use.
@@ -76,14 +80,20 @@ type Config struct {
 // a provider process per provider configuration, so nothing is shared
 // between clients, even of one account.
 type Client struct {
-	base      *url.URL
-	apiKey    string
-	userAgent string
-	maxBytes  int64
-	http      *retryablehttp.Client
-	redactor  *Redactor
-	snapshots *snapshots
-	creates   *createRecords
+	base         *url.URL
+	apiKey       string
+	userAgent    string
+	maxBytes     int64
+	http         *http.Client
+	maxRetries   int
+	retryWaitMin time.Duration
+	retryWaitMax time.Duration
+	logger       Logger
+	clock        Clock
+	pacer        *pacer
+	redactor     *Redactor
+	snapshots    *snapshots
+	creates      *createRecords
 }
 
 // New returns a client for cfg. It checks the configuration but makes no request.
@@ -98,16 +108,29 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxRetries < 0 {
 		return nil, fmt.Errorf("MaxRetries is %d; it must be 0 (no retries) or more", cfg.MaxRetries)
 	}
-	redactor := NewRedactor(cfg.APIKey)
+	if cfg.MaxRequestsPerSecond < 0 {
+		return nil, fmt.Errorf("MaxRequestsPerSecond is %g; it must be 0 (no cap) or more", cfg.MaxRequestsPerSecond)
+	}
+	clock := cfg.Clock
+	if clock == nil {
+		clock = realClock{}
+	}
+	retryWaitMin := positiveOr(cfg.RetryWaitMin, DefaultRetryWaitMin)
 	return &Client{
-		base:      base,
-		apiKey:    cfg.APIKey,
-		userAgent: cfg.UserAgent,
-		maxBytes:  positiveOr(cfg.MaxResponseBytes, DefaultMaxResponseBytes),
-		http:      newRetryingClient(cfg, redactor),
-		redactor:  redactor,
-		snapshots: newSnapshots(positiveOr(cfg.SnapshotMaxAge, DefaultSnapshotMaxAge), time.Now),
-		creates:   newCreateRecords(),
+		base:         base,
+		apiKey:       cfg.APIKey,
+		userAgent:    cfg.UserAgent,
+		maxBytes:     positiveOr(cfg.MaxResponseBytes, DefaultMaxResponseBytes),
+		http:         newHTTPClient(cfg),
+		maxRetries:   cfg.MaxRetries,
+		retryWaitMin: retryWaitMin,
+		retryWaitMax: max(positiveOr(cfg.RetryWaitMax, DefaultRetryWaitMax), retryWaitMin),
+		logger:       cfg.Logger,
+		clock:        clock,
+		pacer:        newPacer(clock, cfg.MaxRequestsPerSecond),
+		redactor:     NewRedactor(cfg.APIKey),
+		snapshots:    newSnapshots(positiveOr(cfg.SnapshotMaxAge, DefaultSnapshotMaxAge), clock.Now),
+		creates:      newCreateRecords(),
 	}, nil
 }
 

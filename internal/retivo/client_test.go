@@ -236,12 +236,19 @@ func TestClient_errorClasses(t *testing.T) {
 			kind:     retivo.KindValidation,
 			contains: []string{"400", "request body must be a JSON object"},
 		},
-		"rate limited after the budget": {
-			cfg:      retivo.Config{MaxRetries: 2},
-			fault:    &localserver.Fault{Status: 429, RetryAfter: "0"},
-			call:     list,
+		// A rate limit is waited out until the caller's deadline, never
+		// given up on after max_retries.
+		"rate limited until the deadline": {
+			cfg:   retivo.Config{MaxRetries: 2},
+			fault: &localserver.Fault{Status: 429, RetryAfter: "0"},
+			call: func(c *retivo.Client) error {
+				deadline, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+				defer cancel()
+				_, err := c.ListEndpoints(deadline)
+				return err
+			},
 			kind:     retivo.KindRateLimited,
-			contains: []string{"429"},
+			contains: []string{"429", "deadline exceeded while waiting out the rate limit"},
 		},
 		"server fault with an HTML page": {
 			cfg:      retivo.Config{MaxRetries: 1},
@@ -490,7 +497,7 @@ func TestClient_findConfirmsAbsence(t *testing.T) {
 // MaxRetries 0 means no retries: one attempt, then the error.
 func TestClient_zeroRetriesMeansOneAttempt(t *testing.T) {
 	f := newFixture(t, localserver.Options{}, retivo.Config{})
-	f.server.AddFault(localserver.Fault{Status: 503, RetryAfter: "0"})
+	f.server.AddFault(localserver.Fault{Status: 503})
 	client, err := retivo.New(retivo.Config{BaseURL: f.baseURL, APIKey: testKey, MaxRetries: 0})
 	if err != nil {
 		t.Fatal(err)

@@ -49,7 +49,7 @@ func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) 
 	if err := c.ensureBaseline(ctx); err != nil {
 		return nil, err
 	}
-	graced, endGrace := withGrace(ctx)
+	graced, endGrace := withGrace(ctx, c.clock)
 	defer endGrace()
 	key := fingerprint(req)
 	firstSent := c.creates.lastObservation()

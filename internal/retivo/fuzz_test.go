@@ -47,6 +47,7 @@ func FuzzClientAnswers(f *testing.F) {
 		client, err := New(Config{
 			BaseURL: "https://retivo.test/api", APIKey: "rt_test_fuzzing_key",
 			HTTPClient: &http.Client{Transport: stubTransport{status: status, body: body}},
+			Clock:      newFakeClock(20), // a 429 is waited out until this "deadline"
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -89,8 +90,8 @@ func FuzzParseErrorBody(f *testing.F) {
 	f.Add(502, []byte("<!DOCTYPE html><html><head><title>502</title><style>p{}</style></head></html>"))
 	f.Add(500, []byte("\xff\xfe\x00garbage"))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		resp := &http.Response{StatusCode: status, Header: http.Header{"Retry-After": {strconv.Itoa(status)}}}
-		apiErr := parseErrorBody("GET", "/webhooks/endpoints", resp, body, NewRedactor())
+		header := http.Header{"Retry-After": {strconv.Itoa(status)}}
+		apiErr := parseErrorBody("GET", "/webhooks/endpoints", status, header, body, NewRedactor(), time.Now())
 		text := apiErr.Error()
 		if !utf8.ValidString(text) || !utf8.ValidString(apiErr.UpgradeTo) {
 			t.Fatalf("not valid UTF-8: %q", text)

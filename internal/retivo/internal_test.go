@@ -38,16 +38,14 @@ func TestParseRetryAfter(t *testing.T) {
 }
 
 func TestBackoff_honoursRetryAfterUpToTheCap(t *testing.T) {
-	resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"120"}}}
-	if got := jitteredBackoff(time.Millisecond, 10*time.Second, 0, resp); got != 10*time.Second {
+	if got := retryAfterWithJitter(120*time.Second, 10*time.Second); got != 10*time.Second {
 		t.Errorf("Retry-After 120 with a 10s cap waited %v", got)
 	}
 	// Retry-After 2 waits 2 s plus jitter of up to half of it, different
 	// each time, so that clients told the same thing spread out.
-	resp.Header.Set("Retry-After", "2")
 	waits := map[time.Duration]bool{}
 	for range 20 {
-		got := jitteredBackoff(time.Millisecond, 10*time.Second, 0, resp)
+		got := retryAfterWithJitter(2*time.Second, 10*time.Second)
 		if got < 2*time.Second || got >= 3*time.Second {
 			t.Errorf("Retry-After 2 waited %v, outside [2s, 3s)", got)
 		}
@@ -56,10 +54,10 @@ func TestBackoff_honoursRetryAfterUpToTheCap(t *testing.T) {
 	if len(waits) < 10 {
 		t.Errorf("20 waits after Retry-After 2 took only %d distinct values: no jitter", len(waits))
 	}
-	for attempt := range 30 {
-		got := jitteredBackoff(100*time.Millisecond, 5*time.Second, attempt, nil)
+	for nth := range 30 {
+		got := backoff(100*time.Millisecond, 5*time.Second, nth)
 		if got < 50*time.Millisecond || got > 5*time.Second {
-			t.Errorf("attempt %d waited %v, outside [50ms, 5s]", attempt, got)
+			t.Errorf("retry %d waited %v, outside [50ms, 5s]", nth, got)
 		}
 	}
 }
@@ -81,11 +79,13 @@ func TestExcerpt(t *testing.T) {
 	}
 }
 
+// Values the redactor is told about are masked whatever their shape: the
+// secret here has no prefix that the shape rules would mask anyway.
 func TestRedactor(t *testing.T) {
 	r := NewRedactor("rt_test_secretkey")
-	r.Add("whsec_abcdefgh")
+	r.Add("plain-Secret-Value")
 	r.Add("short")
-	got := r.Redact("key rt_test_secretkey and whsec_abcdefgh but short stays")
+	got := r.Redact("key rt_test_secretkey and plain-Secret-Value but short stays")
 	if want := "key *** and *** but short stays"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
@@ -101,25 +101,28 @@ func (l *recordingLogger) Debug(_ context.Context, msg string, fields map[string
 	l.fields = append(l.fields, fields)
 }
 
-// The per-attempt log never carries the API key or a known secret, in the
-// message or in any field.
-func TestLoggingTransport_masksSecrets(t *testing.T) {
+// The per-attempt log never carries the API key or a secret the client
+// was told about, in the message or in any field; the secret here has no
+// prefix that the shape rules would mask anyway.
+func TestClient_attemptLogMasksSecrets(t *testing.T) {
 	logger := &recordingLogger{}
-	redactor := NewRedactor("rt_test_the_api_key_value")
-	redactor.Add("whsec_the_signing_secret")
-	transport := &loggingTransport{next: failingTransport{}, logger: logger, redactor: redactor}
-	req, _ := http.NewRequest(http.MethodGet, "https://retivo.test/api/webhooks/endpoints", nil)
-	if _, err := transport.RoundTrip(req); err == nil {
+	c, err := New(Config{BaseURL: "https://retivo.test/api", APIKey: "rt_test_the_api_key_value", Logger: logger,
+		HTTPClient: &http.Client{Transport: failingTransport{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.MaskSecret("plain-Signing-Secret")
+	if _, err := c.ListEndpoints(context.Background()); err == nil {
 		t.Fatal("want the transport's error")
 	}
 	if len(logger.fields) != 1 {
-		t.Fatalf("%d entries logged", len(logger.fields))
+		t.Fatalf("%d entries logged, want 1 (a failure that proves nothing was sent is retried only with MaxRetries)", len(logger.fields))
 	}
 	text := fmt.Sprint(logger.msgs, logger.fields)
 	if !strings.Contains(text, "method:GET") || !strings.Contains(text, Mask) {
 		t.Fatalf("the entry lacks the method or the mask: %s", text)
 	}
-	for _, secret := range []string{"rt_test_the_api_key_value", "whsec_the_signing_secret"} {
+	for _, secret := range []string{"the_api_key_value", "plain-Signing-Secret"} {
 		if strings.Contains(text, secret) {
 			t.Errorf("the log entry contains %q: %s", secret, text)
 		}
@@ -130,5 +133,5 @@ func TestLoggingTransport_masksSecrets(t *testing.T) {
 type failingTransport struct{}
 
 func (failingTransport) RoundTrip(*http.Request) (*http.Response, error) {
-	return nil, errors.New("proxy echoed: Bearer rt_test_the_api_key_value and whsec_the_signing_secret")
+	return nil, errors.New("proxy echoed: Bearer rt_test_the_api_key_value and plain-Signing-Secret")
 }

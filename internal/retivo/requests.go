@@ -1,18 +1,14 @@
 package retivo
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 const endpointsPath = "/webhooks/endpoints"
@@ -38,7 +34,7 @@ type Listing struct {
 // empty ("" or []).
 func (c *Client) ListEndpoints(ctx context.Context) (Listing, error) {
 	var out listEndpointsResponse
-	status, err := c.do(ctx, http.MethodGet, endpointsPath, nil, &out)
+	status, err := c.do(ctx, listCall, http.MethodGet, endpointsPath, nil, &out)
 	if err != nil {
 		return Listing{}, err
 	}
@@ -121,7 +117,7 @@ func (c *Client) createOnce(ctx context.Context, req CreateEndpointRequest, key 
 	defer answered()
 	sentAfter := c.creates.lastObservation()
 	var out endpointResponse
-	status, err := c.do(withAnswerAwaited(withNoBlindResend(ctx)), http.MethodPost, endpointsPath, req, &out)
+	status, err := c.do(ctx, createCall, http.MethodPost, endpointsPath, req, &out)
 	c.snapshots.wrote()
 	if err != nil {
 		return nil, err
@@ -155,7 +151,7 @@ func (c *Client) UpdateEndpoint(ctx context.Context, id string, req UpdateEndpoi
 		return nil, err
 	}
 	var out endpointResponse
-	status, err := c.do(ctx, http.MethodPut, path, req, &out)
+	status, err := c.do(ctx, updateCall, http.MethodPut, path, req, &out)
 	c.snapshots.wrote()
 	if err != nil {
 		return nil, err
@@ -186,7 +182,7 @@ func (c *Client) DeleteEndpoint(ctx context.Context, id string) error {
 		return err
 	}
 	var out deleteResponse
-	status, err := c.do(ctx, http.MethodDelete, path, nil, &out)
+	status, err := c.do(ctx, deleteCall, http.MethodDelete, path, nil, &out)
 	c.snapshots.wrote()
 	if err != nil {
 		return err
@@ -208,7 +204,7 @@ func (c *Client) TestEndpoint(ctx context.Context, id string) (*TestResult, erro
 	}
 	path += "/test"
 	var out testResponse
-	status, err := c.do(withNoBlindResend(ctx), http.MethodPost, path, nil, &out)
+	status, err := c.do(ctx, testCall, http.MethodPost, path, nil, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -237,133 +233,9 @@ func (c *Client) malformed(method, path string, status int, why error) *Error {
 	return &Error{Method: method, Path: path, StatusCode: status, Err: why, redactor: c.redactor}
 }
 
-// do sends one call (with retries), decodes a 2xx answer into out and
-// returns the answer's status. Its errors mask the sensitive values the client knows when they are shown, not only
-// when they were made: a secret learned meanwhile (from another resource's
-// state, say) is masked too.
-func (c *Client) do(ctx context.Context, method, path string, body, out any) (int, error) {
-	status, err := c.send(ctx, method, path, body, out)
-	if apiErr, ok := AsError(err); ok {
-		apiErr.redactor = c.redactor
-	}
-	return status, err
-}
-
-// send sends one call (with retries) and decodes a 2xx answer into out.
-func (c *Client) send(ctx context.Context, method, path string, body, out any) (int, error) {
-	ctx = withAttemptCounter(ctx)
-	req, err := c.newRequest(ctx, method, path, body)
-	if err != nil {
-		return 0, err
-	}
-	started := time.Now()
-	resp, err := c.http.Do(req)
-	if err != nil {
-		// An answer that came back before the failure (a 429 whose retry
-		// wait the caller cut short, say) settles whether the call did
-		// anything.
-		answered := lastAttemptAnswered(ctx) || (resp != nil && !mayHaveCommitted(resp))
-		if resp != nil {
-			resp.Body.Close()
-		}
-		return 0, c.transportError(ctx, method, path, err, started, answered)
-	}
-	defer resp.Body.Close()
-
-	unsafe := noBlindResend(ctx)
-	data, readErr := c.readBody(resp.Body)
-	if readErr != nil {
-		return resp.StatusCode, &Error{Method: method, Path: path, StatusCode: resp.StatusCode,
-			Err: readErr, MayHaveCommitted: unsafe && resp.StatusCode < 300}
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		apiErr := parseErrorBody(method, path, resp, data, c.redactor)
-		apiErr.MayHaveCommitted = unsafe && mayHaveCommitted(resp)
-		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-			apiErr.Err = fmt.Errorf("a redirect to %s, which is not followed for a %s request or to another "+
-				"host: set base_url to the address the API answers at", quoteURL(c.redactor.Redact(resp.Header.Get("Location"))), method)
-		}
-		return resp.StatusCode, apiErr
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return resp.StatusCode, nil // an empty success: each call decides what it needed from it
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		apiErr := &Error{Method: method, Path: path, StatusCode: resp.StatusCode,
-			NotJSON: true, Err: describeDecodeError(err), MayHaveCommitted: unsafe,
-			Message: tokenFreeExcerpt(c.redactor.Redact(string(data)))}
-		if unsafe {
-			// A success answer to a create carries the new endpoint's
-			// secret, which the redactor does not know yet: never quote it.
-			apiErr.NotJSON = false
-			apiErr.Message = "the answer is not quoted because it may contain the new endpoint's secret"
-		}
-		return resp.StatusCode, apiErr
-	}
-	return resp.StatusCode, nil
-}
-
-func (c *Client) newRequest(ctx context.Context, method, path string, body any) (*retryablehttp.Request, error) {
-	var payload []byte
-	if body != nil {
-		var err error
-		if payload, err = json.Marshal(body); err != nil {
-			return nil, fmt.Errorf("encoding the %s %s request: %w", method, path, err)
-		}
-	}
-	// path is already escaped (ids go through url.PathEscape) and the base
-	// URL has no query or fragment, so plain concatenation is exact.
-	target := c.base.String() + path
-	var raw any
-	if payload != nil {
-		raw = payload
-	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, method, target, raw)
-	if err != nil {
-		return nil, fmt.Errorf("building the %s %s request: %w", method, path, err)
-	}
-	req.Header.Set("Authorization", "Bearer "+c.apiKey)
-	req.Header.Set("Accept", "application/json")
-	if payload != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.userAgent != "" {
-		req.Header.Set("User-Agent", c.userAgent)
-	}
-	return req, nil
-}
-
-// readBody reads at most maxBytes; a longer answer is an error rather than a
-// silently truncated document.
-func (c *Client) readBody(body io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(body, c.maxBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the answer: %w", err)
-	}
-	if int64(len(data)) > c.maxBytes {
-		return nil, fmt.Errorf("%w of %d bytes", ErrAnswerTooLarge, c.maxBytes)
-	}
-	return data, nil
-}
-
-func (c *Client) transportError(ctx context.Context, method, path string, err error, started time.Time, answered bool) error {
-	mayHaveCommitted := noBlindResend(ctx) && !answered && !neverSent(err)
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		err = ctxErr
-	}
-	text := maskTransportQuote(c.redactor.Redact(err.Error()))
-	switch attempts := attemptsMade(ctx); {
-	case isUnknownHost(err):
-		text += " (the host name does not resolve: check base_url)"
-	case attempts > 1:
-		text += fmt.Sprintf(" (after %d attempts over %s)", attempts, time.Since(started).Round(100*time.Millisecond))
-	}
-	return &Error{
-		Method:           method,
-		Path:             path,
-		Err:              &redactedError{text: text, cause: err},
-		MayHaveCommitted: mayHaveCommitted,
-	}
+// do sends one call of the given kind (see send).
+func (c *Client) do(ctx context.Context, kind callKind, method, path string, body, out any) (int, error) {
+	return c.send(ctx, kind, method, path, body, out)
 }
 
 // parseErrorBody turns a non-2xx answer into an *Error, whatever its body.
@@ -373,12 +245,12 @@ func (c *Client) transportError(ctx context.Context, method, path string, err er
 // body of a server fault (any 5xx) and any body that is not JSON are shown
 // with every token-like run masked, as they may dump secrets nobody told
 // the client about.
-func parseErrorBody(method, path string, resp *http.Response, data []byte, redactor *Redactor) *Error {
-	apiErr := &Error{Method: method, Path: path, StatusCode: resp.StatusCode}
-	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+func parseErrorBody(method, path string, status int, header http.Header, data []byte, redactor *Redactor, now time.Time) *Error {
+	apiErr := &Error{Method: method, Path: path, StatusCode: status, redactor: redactor}
+	if d, ok := parseRetryAfter(header.Get("Retry-After"), now); ok {
 		apiErr.RetryAfter = d
 	}
-	serverFault := resp.StatusCode >= 500
+	serverFault := status >= 500
 	var body errorResponse
 	if err := json.Unmarshal(data, &body); err == nil && (body.Error != "" || body.UpgradeTo != "") {
 		apiErr.Message = excerptJSONText(redactor.Redact(body.Error), serverFault)
@@ -412,12 +284,3 @@ func describeDecodeError(err error) error {
 		return err
 	}
 }
-
-// redactedError shows a scrubbed text but keeps the original for errors.Is.
-type redactedError struct {
-	text  string
-	cause error
-}
-
-func (e *redactedError) Error() string { return e.text }
-func (e *redactedError) Unwrap() error { return e.cause }

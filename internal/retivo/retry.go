@@ -1,7 +1,6 @@
 package retivo
 
 import (
-	"context"
 	"crypto/x509"
 	"errors"
 	"math/rand/v2"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // minRetryAfterJitter is the least spread added to a Retry-After hint.
@@ -24,44 +22,23 @@ const minRetryAfterJitter = 250 * time.Millisecond
 // that huge values cannot overflow a time.Duration.
 const maxRetryAfter = 24 * time.Hour
 
-// newRetryingClient builds the HTTP stack of a client, from the top: the
-// retry loop, the per-attempt log, the grace period of an attempt already
-// sent, and the transport.
-func newRetryingClient(cfg Config, redactor *Redactor) *retryablehttp.Client {
-	base := cfg.HTTPClient
-	if base == nil {
-		base = cleanhttp.DefaultPooledClient()
+// newHTTPClient is the HTTP client of a Client: cfg's, or a pooled one with
+// a header timeout, that follows only safe redirects.
+func newHTTPClient(cfg Config) *http.Client {
+	if cfg.HTTPClient == nil {
+		base := cleanhttp.DefaultPooledClient()
 		// The pooled transport sets no header timeout: without one, a
 		// server that reads the request and never answers holds the call
 		// until the caller's deadline.
 		if t, ok := base.Transport.(*http.Transport); ok {
 			t.ResponseHeaderTimeout = positiveOr(cfg.ResponseHeaderTimeout, DefaultResponseHeaderTimeout)
 		}
-	} else {
-		copied := *base
-		base = &copied
+		base.CheckRedirect = followOnlySafeRedirects
+		return base
 	}
-	base.CheckRedirect = followOnlySafeRedirects
-	next := base.Transport
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	base.Transport = &loggingTransport{
-		next:     &graceTransport{next: next},
-		logger:   cfg.Logger,
-		redactor: redactor,
-	}
-
-	rc := retryablehttp.NewClient()
-	rc.HTTPClient = base
-	rc.Logger = nil
-	rc.RetryMax = cfg.MaxRetries
-	rc.RetryWaitMin = positiveOr(cfg.RetryWaitMin, DefaultRetryWaitMin)
-	rc.RetryWaitMax = max(positiveOr(cfg.RetryWaitMax, DefaultRetryWaitMax), rc.RetryWaitMin)
-	rc.CheckRetry = shouldRetry
-	rc.Backoff = jitteredBackoff
-	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
-	return rc
+	copied := *cfg.HTTPClient
+	copied.CheckRedirect = followOnlySafeRedirects
+	return &copied
 }
 
 // DefaultResponseHeaderTimeout bounds the wait for an answer to start on the
@@ -85,55 +62,6 @@ func followOnlySafeRedirects(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-type noBlindResendKey struct{}
-
-// withNoBlindResend marks a request that must not be sent twice blindly: a
-// create (a second one could register a second endpoint) and the test call
-// (a second one sends a second test event). Once such a request may have
-// reached the server it is not retried; CreateEndpoint recovers instead.
-func withNoBlindResend(ctx context.Context) context.Context {
-	return context.WithValue(ctx, noBlindResendKey{}, true)
-}
-
-func noBlindResend(ctx context.Context) bool {
-	v, _ := ctx.Value(noBlindResendKey{}).(bool)
-	return v
-}
-
-// shouldRetry is the retry policy:
-//   - An answer that needs no retry is returned as it is, even when the
-//     caller has gone meanwhile: it may be a create's only copy of a secret.
-//   - 429, and 503 with Retry-After, mean the server did not do the work:
-//     retry any call.
-//   - 502, 504 and 503 without Retry-After may come from a gateway that
-//     forwarded the call: retry only calls that are safe to repeat.
-//   - A connection that was never made (refused, no such host) never reached
-//     the server: retry any call.
-//   - Other transport failures (timeouts, resets) may have happened after the
-//     request was written: retry only calls that are safe to repeat.
-//   - Certificate errors, redirect loops and a caller that has gone: never
-//     retry.
-func shouldRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	retry := false
-	switch {
-	case err != nil && isPermanentTransportError(err):
-		return false, err
-	case err != nil:
-		retry = neverSent(err) || !noBlindResend(ctx)
-	case resp.StatusCode == http.StatusTooManyRequests:
-		retry = true
-	case resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "":
-		retry = true
-	case resp.StatusCode == http.StatusBadGateway, resp.StatusCode == http.StatusServiceUnavailable,
-		resp.StatusCode == http.StatusGatewayTimeout:
-		retry = !noBlindResend(ctx)
-	}
-	if ctxErr := ctx.Err(); ctxErr != nil && (retry || err != nil) {
-		return false, ctxErr
-	}
-	return retry, nil
-}
-
 // neverSent reports whether a transport error proves the request never
 // reached the server: the connection was refused or never dialled.
 func neverSent(err error) bool {
@@ -146,17 +74,6 @@ func neverSent(err error) bool {
 		return true
 	}
 	return false
-}
-
-// mayHaveCommitted reports whether an error answer leaves the outcome of a
-// create unknown: a 5xx may come after the endpoint was stored (or from a
-// gateway that forwarded the call), unless it is a 503 with Retry-After,
-// which says the work was not done.
-func mayHaveCommitted(resp *http.Response) bool {
-	if resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "" {
-		return false
-	}
-	return resp.StatusCode >= 500
 }
 
 // resendable reports whether a create whose outcome was unknown may be sent
@@ -187,23 +104,23 @@ func isPermanentTransportError(err error) bool {
 	return false
 }
 
-// jitteredBackoff doubles the wait per attempt with full jitter, and honours
-// a Retry-After hint (seconds or HTTP date) up to max.
-func jitteredBackoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			// Jitter on top of the hint: clients told "1 second" together
-			// must not all come back in the same instant.
-			spread := max(d/2, minRetryAfterJitter)
-			return min(d+rand.N(spread), maxWait)
-		}
-	}
-	ceiling := minWait << min(attempt, 20)
+// backoff is the wait before the nth retry: doubling per retry from
+// minWait, with full jitter, at most maxWait.
+func backoff(minWait, maxWait time.Duration, nth int) time.Duration {
+	ceiling := minWait << min(nth, 20)
 	if ceiling <= 0 || ceiling > maxWait {
 		ceiling = maxWait
 	}
 	half := ceiling / 2
 	return half + rand.N(half+1)
+}
+
+// retryAfterWithJitter is a Retry-After hint with jitter on top, at most
+// maxWait: clients told "1 second" together must not all come back in the
+// same instant.
+func retryAfterWithJitter(d, maxWait time.Duration) time.Duration {
+	spread := max(d/2, minRetryAfterJitter)
+	return min(d+rand.N(spread), maxWait)
 }
 
 // parseRetryAfter reads a Retry-After header in either of its forms: a
