@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -20,11 +21,16 @@ type webhookEndpointDataSource struct {
 	client *retivo.Client
 }
 
+type webhookEndpointDataSourceModel struct {
+	endpointModel
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
 func (d *webhookEndpointDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_webhook_endpoint"
 }
 
-func (d *webhookEndpointDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *webhookEndpointDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := endpointDataSourceAttributes()
 	attrs["id"] = schema.StringAttribute{
 		MarkdownDescription: "The id of the endpoint to read, such as `we_0123456789abcdef01234567`.",
@@ -35,6 +41,7 @@ func (d *webhookEndpointDataSource) Schema(_ context.Context, _ datasource.Schem
 		MarkdownDescription: "Reads one Retivo webhook endpoint by id, whether Terraform manages it or not. " +
 			"The signing secret is not available: Retivo only returns it when the endpoint is created.",
 		Attributes: attrs,
+		Blocks:     map[string]schema.Block{"timeouts": dataSourceTimeoutsBlock(ctx)},
 	}
 }
 
@@ -73,12 +80,15 @@ func (d *webhookEndpointDataSource) Configure(_ context.Context, req datasource.
 }
 
 func (d *webhookEndpointDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var config endpointModel
+	var config webhookEndpointDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withDefaultDeadline(ctx)
+	ctx, cancel, ok := withDataSourceDeadline(ctx, config.Timeouts, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	defer cancel()
 	id := config.ID.ValueString()
 	snapshot, err := d.client.Endpoints(ctx)
@@ -94,6 +104,6 @@ func (d *webhookEndpointDataSource) Read(ctx context.Context, req datasource.Rea
 				"the configured API key. Check the id, and that the key belongs to the same account and mode.", id))
 		return
 	}
-	model := newEndpointModel(found)
+	model := webhookEndpointDataSourceModel{endpointModel: newEndpointModel(found), Timeouts: config.Timeouts}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -26,9 +27,10 @@ type webhookEndpointsDataSource struct {
 
 type webhookEndpointsModel struct {
 	endpointFilter
-	MaxEndpoints types.Int64 `tfsdk:"max_endpoints"`
-	IDs          types.List  `tfsdk:"ids"`
-	Endpoints    types.List  `tfsdk:"endpoints"`
+	MaxEndpoints types.Int64    `tfsdk:"max_endpoints"`
+	IDs          types.List     `tfsdk:"ids"`
+	Endpoints    types.List     `tfsdk:"endpoints"`
+	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 }
 
 // defaultMaxEndpoints bounds how many endpoints the data source returns
@@ -41,7 +43,7 @@ func (d *webhookEndpointsDataSource) Metadata(_ context.Context, req datasource.
 	resp.TypeName = req.ProviderTypeName + "_webhook_endpoints"
 }
 
-func (d *webhookEndpointsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *webhookEndpointsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the Retivo webhook endpoints of the account (in the mode of the API key), " +
 			"whether Terraform manages them or not, optionally filtered. Endpoints are sorted by id, so the " +
@@ -67,6 +69,7 @@ func (d *webhookEndpointsDataSource) Schema(_ context.Context, _ datasource.Sche
 				NestedObject:        schema.NestedAttributeObject{Attributes: endpointDataSourceAttributes()},
 			},
 		}),
+		Blocks: map[string]schema.Block{"timeouts": dataSourceTimeoutsBlock(ctx)},
 	}
 }
 
@@ -80,7 +83,10 @@ func (d *webhookEndpointsDataSource) Read(ctx context.Context, req datasource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withDefaultDeadline(ctx)
+	ctx, cancel, ok := withDataSourceDeadline(ctx, model.Timeouts, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	defer cancel()
 	snapshot, err := d.client.Endpoints(ctx)
 	if err != nil {

@@ -6,14 +6,17 @@ import (
 	"fmt"
 	"time"
 
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
 
 // Deadlines. Every call to Retivo runs under its caller's deadline, retries
-// included: a resource operation under its timeouts block value (or the
-// operation's default), every other caller under defaultCallTimeout. Only
+// included: a resource operation or a data source read under its timeouts
+// block value (or the default), the function under its timeout option, the
+// list resource and the action under defaultCallTimeout. Only
 // retivo.GracePeriod goes beyond it: a create already sent, and the clean-up
 // of an ambiguous create, may outlive the caller by that much.
 
@@ -26,13 +29,30 @@ const (
 )
 
 // defaultCallTimeout bounds each call of the callers that have no timeouts
-// setting: the data sources, the list resource and the action (the function
-// has its own timeout option, see defaultFunctionTimeout).
+// setting, the list resource and the action, and is the default of the data
+// sources' timeouts block (the function has its own timeout option, see
+// defaultFunctionTimeout).
 const defaultCallTimeout = 5 * time.Minute
 
 // withDefaultDeadline bounds a caller that has no timeouts setting.
 func withDefaultDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, defaultCallTimeout)
+}
+
+// dataSourceTimeoutsBlock is the data sources' timeouts block: read only.
+func dataSourceTimeoutsBlock(ctx context.Context) dsschema.Block {
+	return dstimeouts.Block(ctx)
+}
+
+// withDataSourceDeadline bounds a data source's read by its timeouts block.
+func withDataSourceDeadline(ctx context.Context, t dstimeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, bool) {
+	d, problems := t.Read(ctx, defaultCallTimeout)
+	diags.Append(problems...)
+	if problems.HasError() {
+		return ctx, func() {}, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	return ctx, cancel, true
 }
 
 // callerKind is who made a call, so that a failure names the settings that
@@ -54,8 +74,7 @@ const (
 func (k callerKind) timeoutSetting() string {
 	fixed := func(who string) string {
 		return fmt.Sprintf("%s no timeouts setting: each call is bounded by the provider's fixed %s, retries "+
-			"included. If Retivo is slow or rate limiting, run again later, or make the retries fit in that bound "+
-			"with a lower %s.", who, defaultCallTimeout, k.settings().retrySettings)
+			"and rate-limit waits included. If Retivo is slow or rate limiting, run again later.", who, defaultCallTimeout)
 	}
 	operation := func(name string, def time.Duration) string {
 		return fmt.Sprintf("The bound is the %[1]s value of the resource's timeouts block (default %[2]s), retries "+
@@ -71,7 +90,8 @@ func (k callerKind) timeoutSetting() string {
 	case resourceDelete:
 		return operation("delete", defaultDeleteTimeout)
 	case dataSourceRead:
-		return fixed("Data sources have")
+		return fmt.Sprintf("The bound is the read value of the data source's timeouts block (default %s), retries "+
+			"included. If Retivo is slow or rate limiting, raise it, such as timeouts { read = \"10m\" }.", defaultCallTimeout)
 	case listQuery:
 		return fixed("The list resource of terraform query has")
 	case functionCall:
@@ -108,6 +128,10 @@ func describeAPIError(caller callerKind, action string, err error) (string, stri
 		return summary, fmt.Sprintf("%s\n\n%d attempt(s) to create the endpoint got no usable answer and may have "+
 			"registered it anyway. %s.", detail, leftover.UnknownAttempts,
 			retivo.DescribeLeftovers(leftover.Leftovers, leftover.LookupErr))
+	}
+	if errors.Is(err, context.DeadlineExceeded) && retivo.KindOf(err) == retivo.KindRateLimited {
+		return "Retivo rate limit", fmt.Sprintf("Could not %s before the deadline: %v.\n\n%s\n\n%s", action, err,
+			rateLimitAdvice(caller), caller.timeoutSetting())
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return "Timed out", fmt.Sprintf("Could not %s before the deadline: %v.\n\n%s", action, err, caller.timeoutSetting())
@@ -168,9 +192,7 @@ func describeAPIError(caller callerKind, action string, err error) (string, stri
 		return "Retivo rejected the request", fmt.Sprintf("Could not %s: Retivo answered %d: %s\n\n"+
 			"Change the configuration so that it satisfies this rule.", action, apiErr.StatusCode, server)
 	case retivo.KindRateLimited:
-		return "Retivo rate limit", fmt.Sprintf("Could not %s: Retivo still answered 429 Too Many Requests "+
-			"after the retry budget was spent (%v).\n\nRun again later, apply with a lower -parallelism, or "+
-			"raise %s.", action, err, caller.settings().retrySettings)
+		return "Retivo rate limit", fmt.Sprintf("Could not %s: %v\n\n%s", action, err, rateLimitAdvice(caller))
 	case retivo.KindServerFault:
 		return "Retivo server error", fmt.Sprintf("Could not %s: %v\n\nThis is a fault on Retivo's side or "+
 			"a proxy in between; run again later.", action, err)
@@ -183,6 +205,14 @@ func describeAPIError(caller callerKind, action string, err error) (string, stri
 	default:
 		return "Retivo request failed", fmt.Sprintf("Could not %s: %v", action, err)
 	}
+}
+
+// rateLimitAdvice explains a rate limit that outlasted the caller.
+func rateLimitAdvice(caller callerKind) string {
+	return "Retivo was still answering 429 Too Many Requests: the account's rate limit is shared by everything " +
+		"that uses it, and the provider waits it out (slowing its own requests) until the deadline. Run again " +
+		"later, apply with a lower -parallelism, raise the deadline, or cap this configuration's share with " +
+		caller.settings().rateSetting + "."
 }
 
 // addLeftOutWarning says how many endpoints of a list answer were left out

@@ -18,10 +18,10 @@ func TestDescribeAPIError_timeoutNamesTheSetting(t *testing.T) {
 		resourceRead:   {`timeouts { read = "10m" }`, "default 2m0s"},
 		resourceUpdate: {`timeouts { update = "10m" }`},
 		resourceDelete: {`timeouts { delete = "10m" }`},
-		dataSourceRead: {"Data sources have no timeouts setting", "fixed 5m0s", "max_retries / max_retry_wait in the provider block"},
+		dataSourceRead: {`timeouts { read = "10m" }`, "data source's timeouts block", "default 5m0s"},
 		listQuery:      {"list resource of terraform query has no timeouts setting", "fixed 5m0s"},
 		functionCall:   {"timeout of the function's second argument", "default 1m0s", `{ timeout = "2m" }`, EnvMaxRetries, EnvMaxRetryWait},
-		actionInvoke:   {"Actions have no timeouts setting", "fixed 5m0s", "provider block"},
+		actionInvoke:   {"Actions have no timeouts setting", "fixed 5m0s", "rate-limit waits included"},
 	}
 	for kind, wants := range tests {
 		t.Run(fmt.Sprint(kind), func(t *testing.T) {
@@ -70,8 +70,8 @@ func TestDescribeAPIError_settingsNamedForTheCaller(t *testing.T) {
 		{functionCall, wrongBase, "base_url of the function's second argument", "provider block"},
 		{dataSourceRead, unauthorized, "api_key attribute of the provider", "second argument"},
 		{functionCall, unauthorized, "api_key of the function's second argument", "api_key attribute"},
-		{resourceRead, rateLimited, "max_retries / max_retry_wait in the provider block", EnvMaxRetries},
-		{functionCall, rateLimited, EnvMaxRetries + " / " + EnvMaxRetryWait, "max_retries"},
+		{resourceRead, rateLimited, "max_requests_per_second in the provider block", EnvMaxRequestsPerSecond},
+		{functionCall, rateLimited, EnvMaxRequestsPerSecond + " environment variable", "provider block."},
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprintf("%d/%d", tc.caller, tc.err.StatusCode), func(t *testing.T) {
@@ -80,5 +80,19 @@ func TestDescribeAPIError_settingsNamedForTheCaller(t *testing.T) {
 				t.Errorf("detail should say %q and never %q:\n%s", tc.want, tc.never, detail)
 			}
 		})
+	}
+}
+
+// A rate limit that outlasts the caller's deadline is named as one, with
+// the deadline's setting and the request rate cap.
+func TestDescribeAPIError_rateLimitUntilTheDeadline(t *testing.T) {
+	t.Parallel()
+	limited := &retivo.Error{Method: "POST", Path: "/webhooks/endpoints", StatusCode: 429,
+		Err: fmt.Errorf("%w while waiting out the rate limit (40 attempts over 5m0s)", context.DeadlineExceeded)}
+	summary, detail := describeAPIError(resourceCreate, "create the webhook endpoint", limited)
+	for _, want := range []string{"429 Too Many Requests", `timeouts { create = "10m" }`, "max_requests_per_second in the provider block"} {
+		if summary != "Retivo rate limit" || !strings.Contains(detail, want) {
+			t.Errorf("%s: detail does not say %q:\n%s", summary, want, detail)
+		}
 	}
 }

@@ -255,6 +255,7 @@ var functionArgument = settingsOrigin{
 	keySetting:     "the " + EnvAPIKey + " environment variable or the api_key of the function's second argument",
 	baseURLSetting: "the base_url of the function's second argument (or the " + EnvBaseURL + " environment variable)",
 	retrySettings:  EnvMaxRetries + " / " + EnvMaxRetryWait + " (functions cannot see the provider block)",
+	rateSetting:    "the " + EnvMaxRequestsPerSecond + " environment variable (functions cannot see the provider block)",
 }
 
 // functionCallSettings are the function's client settings and the bound of

@@ -56,10 +56,11 @@ type retivoProvider struct {
 }
 
 type providerModel struct {
-	APIKey       types.String `tfsdk:"api_key"`
-	BaseURL      types.String `tfsdk:"base_url"`
-	MaxRetries   types.Int64  `tfsdk:"max_retries"`
-	MaxRetryWait types.String `tfsdk:"max_retry_wait"`
+	APIKey               types.String  `tfsdk:"api_key"`
+	BaseURL              types.String  `tfsdk:"base_url"`
+	MaxRetries           types.Int64   `tfsdk:"max_retries"`
+	MaxRetryWait         types.String  `tfsdk:"max_retry_wait"`
+	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
 }
 
 func (p *retivoProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -86,15 +87,25 @@ func (p *retivoProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional: true,
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a call is retried after a rate limit (429), an "+
-					"unavailable service (502, 503, 504) or a refused connection. Defaults to %d; `0` disables "+
-					"retries. May also be set with the `%s` environment variable.", retivo.DefaultMaxRetries, EnvMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How many times a call is retried after a fault: a server error "+
+					"(500, 502, 504, 503 without `Retry-After`) or a dropped or refused connection. Defaults to %d; "+
+					"`0` disables retries. A rate limit (429, or 503 with `Retry-After`) is no fault: it is waited "+
+					"out until the operation's deadline (its `timeouts`), whatever this says. May also be set with "+
+					"the `%s` environment variable.", retivo.DefaultMaxRetries, EnvMaxRetries),
 				Optional: true,
 			},
 			"max_retry_wait": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Longest wait between two attempts, as a Go duration such as `30s`; "+
 					"a longer `Retry-After` from the server is cut to it. Defaults to `%s`. May also be set with "+
 					"the `%s` environment variable.", retivo.DefaultRetryWaitMax, EnvMaxRetryWait),
+				Optional: true,
+			},
+			"max_requests_per_second": schema.Float64Attribute{
+				MarkdownDescription: fmt.Sprintf("Caps the requests this provider configuration sends a second, "+
+					"such as `5` or `0.5`, for teams that know their account's quota and share it. Without it the "+
+					"provider sends as fast as Terraform asks, and slows down on its own when Retivo answers 429. "+
+					"At most %d. May also be set with the `%s` environment variable.", maxRequestsPerSecond,
+					EnvMaxRequestsPerSecond),
 				Optional: true,
 			},
 		},
@@ -186,11 +197,15 @@ func (c providerModel) given() givenSettings {
 	if !c.MaxRetryWait.IsNull() {
 		g.MaxRetryWait = c.MaxRetryWait.ValueStringPointer()
 	}
+	if !c.MaxRequestsPerSecond.IsNull() {
+		g.MaxRequestsPerSecond = c.MaxRequestsPerSecond.ValueFloat64Pointer()
+	}
 	return g
 }
 
 func anyUnknown(c providerModel) bool {
-	return c.APIKey.IsUnknown() || c.BaseURL.IsUnknown() || c.MaxRetries.IsUnknown() || c.MaxRetryWait.IsUnknown()
+	return c.APIKey.IsUnknown() || c.BaseURL.IsUnknown() || c.MaxRetries.IsUnknown() || c.MaxRetryWait.IsUnknown() ||
+		c.MaxRequestsPerSecond.IsUnknown()
 }
 
 func addUnknownConfigErrors(c providerModel, resp *provider.ConfigureResponse) {
@@ -200,6 +215,7 @@ func addUnknownConfigErrors(c providerModel, resp *provider.ConfigureResponse) {
 	}{
 		{"api_key", c.APIKey.IsUnknown()}, {"base_url", c.BaseURL.IsUnknown()},
 		{"max_retries", c.MaxRetries.IsUnknown()}, {"max_retry_wait", c.MaxRetryWait.IsUnknown()},
+		{"max_requests_per_second", c.MaxRequestsPerSecond.IsUnknown()},
 	}
 	for _, u := range unknown {
 		if u.isUnknown {

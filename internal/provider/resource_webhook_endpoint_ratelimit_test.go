@@ -90,3 +90,41 @@ func TestAccWebhookEndpoint_fourWorkspacesShareARateLimitedAccount(t *testing.T)
 		t.Errorf("%d endpoints left after the destroys", n)
 	}
 }
+
+// A team that knows its quota caps the provider's rate below it: no request
+// is ever answered 429.
+func TestAccProvider_maxRequestsPerSecondKeepsUnderTheQuota(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, localserver.Options{})
+	env.Server.AddFault(localserver.Fault{PerSecond: 5, Status: 429, RetryAfter: "1"})
+	cli := acctest.NewCLI(t, env.ProviderBlock("  max_requests_per_second = 4")+`
+resource "retivo_webhook_endpoint" "many" {
+  count = 12
+  url   = "https://example.com/capped/${count.index}"
+}
+`)
+	cli.MustApply(t)
+	cli.MustDestroy(t)
+	if n := env.Server.Injected(); n != 0 {
+		t.Errorf("%d requests were answered 429 although the provider was capped below the quota", n)
+	}
+}
+
+// A data source's read waits out a rate limit until its timeouts block's
+// read value, and the error names that setting and the rate cap.
+func TestAccWebhookEndpointsDataSource_rateLimitEndsAtItsReadTimeout(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, localserver.Options{})
+	env.Server.AddFault(localserver.Fault{Status: 429, RetryAfter: "1"})
+	cli := acctest.NewCLI(t, env.Config(`
+data "retivo_webhook_endpoints" "all" {
+  timeouts {
+    read = "3s"
+  }
+}
+`))
+	out, _, err := cli.Plan(t)
+	if err == nil || !acctest.ErrorPattern("Retivo rate limit", "max_requests_per_second", `timeouts { read = "10m" }`).MatchString(out) {
+		t.Errorf("want the rate limit named with the data source's read timeout (%v):\n%s", err, out)
+	}
+}

@@ -17,10 +17,12 @@ const (
 	EnvBaseURL      = "RETIVO_BASE_URL"
 	EnvMaxRetries   = "RETIVO_MAX_RETRIES"
 	EnvMaxRetryWait = "RETIVO_MAX_RETRY_WAIT"
+	// EnvMaxRequestsPerSecond caps the request rate, as max_requests_per_second.
+	EnvMaxRequestsPerSecond = "RETIVO_MAX_REQUESTS_PER_SECOND"
 )
 
 // EnvVars are all the environment variables the provider reads.
-var EnvVars = []string{EnvAPIKey, EnvBaseURL, EnvMaxRetries, EnvMaxRetryWait}
+var EnvVars = []string{EnvAPIKey, EnvBaseURL, EnvMaxRetries, EnvMaxRetryWait, EnvMaxRequestsPerSecond}
 
 // maxMaxRetries bounds max_retries.
 const maxMaxRetries = 100
@@ -29,10 +31,11 @@ const maxMaxRetries = 100
 // block, or the function's options argument. nil means not given: the
 // environment variable applies, then the default.
 type givenSettings struct {
-	APIKey       *string
-	BaseURL      *string
-	MaxRetries   *int64
-	MaxRetryWait *string
+	APIKey               *string
+	BaseURL              *string
+	MaxRetries           *int64
+	MaxRetryWait         *string
+	MaxRequestsPerSecond *float64
 }
 
 // settingsOrigin says, for messages, where a caller's given settings come from.
@@ -43,9 +46,10 @@ type settingsOrigin struct {
 	howToGiveKey string
 	// place names where settings are given, such as "the provider block".
 	place string
-	// keySetting, baseURLSetting and retrySettings name where the API key,
-	// the base URL and the retry budget are set, for API error advice.
-	keySetting, baseURLSetting, retrySettings string
+	// keySetting, baseURLSetting, retrySettings and rateSetting name where
+	// the API key, the base URL, the retry budget and the request rate cap
+	// are set, for API error advice.
+	keySetting, baseURLSetting, retrySettings, rateSetting string
 }
 
 // providerBlock is the origin of the provider block's settings.
@@ -57,6 +61,7 @@ var providerBlock = settingsOrigin{
 	keySetting:     "the api_key attribute of the provider or the " + EnvAPIKey + " environment variable",
 	baseURLSetting: "base_url in the provider block (or the " + EnvBaseURL + " environment variable)",
 	retrySettings:  "max_retries / max_retry_wait in the provider block",
+	rateSetting:    "max_requests_per_second in the provider block",
 }
 
 // settingProblem is one invalid setting: its attribute name, and what to say.
@@ -131,8 +136,29 @@ func resolveSettings(given givenSettings, origin settingsOrigin, getenv func(str
 		}
 		cfg.RetryWaitMax = d
 	}
+
+	switch raw := getenv(EnvMaxRequestsPerSecond); {
+	case given.MaxRequestsPerSecond != nil:
+		cfg.MaxRequestsPerSecond = *given.MaxRequestsPerSecond
+	case raw != "":
+		n, err := strconv.ParseFloat(raw, 64)
+		if err != nil {
+			n = -1 // reported below
+		}
+		cfg.MaxRequestsPerSecond = n
+	}
+	if given.MaxRequestsPerSecond != nil || getenv(EnvMaxRequestsPerSecond) != "" {
+		if r := cfg.MaxRequestsPerSecond; !(r > 0 && r <= maxRequestsPerSecond) {
+			problem("max_requests_per_second", "Invalid max_requests_per_second", fmt.Sprintf("max_requests_per_second "+
+				"from %s must be a number of requests a second above 0 and at most %d, such as 5 or 0.5.",
+				from("max_requests_per_second", EnvMaxRequestsPerSecond, given.MaxRequestsPerSecond != nil), maxRequestsPerSecond))
+		}
+	}
 	return cfg, problems
 }
+
+// maxRequestsPerSecond bounds max_requests_per_second.
+const maxRequestsPerSecond = 1000
 
 // emptyStringsGiven reports the string settings given as "". Like the
 // framework providers' convention (HashiCups, the scaffolding and those
@@ -190,7 +216,8 @@ type clientCache struct {
 
 func (c *clientCache) get(cfg retivo.Config, userAgent string) (*retivo.Client, error) {
 	// Keyed by a hash so the map never holds the key as a plain string key.
-	k := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d\x00%s\x00%s", cfg.BaseURL, cfg.APIKey, cfg.MaxRetries, cfg.RetryWaitMax, userAgent))
+	k := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d\x00%s\x00%g\x00%s", cfg.BaseURL, cfg.APIKey, cfg.MaxRetries,
+		cfg.RetryWaitMax, cfg.MaxRequestsPerSecond, userAgent))
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if client, ok := c.clients[k]; ok {

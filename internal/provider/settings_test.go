@@ -85,3 +85,41 @@ func TestResolveSettings_problems(t *testing.T) {
 		}
 	}
 }
+
+// max_requests_per_second: the block wins over the environment; absent
+// means no cap; zero, negative, too large or not a number is a problem
+// naming where it came from.
+func TestResolveSettings_maxRequestsPerSecond(t *testing.T) {
+	t.Parallel()
+	const key = "rt_test_resolver_key"
+	tests := map[string]struct {
+		given   *float64
+		env     string
+		want    float64
+		problem string
+	}{
+		"absent":              {want: 0},
+		"in the block":        {given: ptr(2.5), env: "9", want: 2.5},
+		"in the environment":  {env: "0.5", want: 0.5},
+		"zero":                {given: ptr(0.0), problem: "max_requests_per_second attribute"},
+		"negative":            {env: "-3", problem: EnvMaxRequestsPerSecond},
+		"not a number":        {env: "fast", problem: EnvMaxRequestsPerSecond},
+		"more than the bound": {given: ptr(5000.0), problem: "at most 1000"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := map[string]string{EnvMaxRequestsPerSecond: tc.env}
+			cfg, problems := resolveSettings(givenSettings{APIKey: ptr(key), MaxRequestsPerSecond: tc.given},
+				providerBlock, func(k string) string { return env[k] })
+			switch {
+			case tc.problem == "" && len(problems) != 0:
+				t.Fatalf("problems: %+v", problems)
+			case tc.problem == "" && cfg.MaxRequestsPerSecond != tc.want:
+				t.Errorf("rate %g, want %g", cfg.MaxRequestsPerSecond, tc.want)
+			case tc.problem != "" && (len(problems) != 1 || !strings.Contains(problems[0].Detail, tc.problem)):
+				t.Errorf("problems %+v, want one naming %q", problems, tc.problem)
+			}
+		})
+	}
+}

@@ -175,6 +175,14 @@ func (e *Error) text() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// withCause is a copy of e whose cause is err: an Error is never changed
+// once made.
+func (e *Error) withCause(err error) *Error {
+	c := *e
+	c.Err = err
+	return &c
+}
+
 // WrongBaseURL reports whether a 404 answer means that the base URL does not
 // point at the API: the collection route always exists, so a 404 there is
 // never about an endpoint, and Retivo reports an unknown endpoint with its

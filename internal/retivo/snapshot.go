@@ -2,6 +2,7 @@ package retivo
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -119,14 +120,16 @@ func (s *snapshots) finish(f *listFlight, listing Listing, err error) {
 	close(f.done)
 }
 
-// leave ends a caller's wait; the last one to go ends the flight.
-func (s *snapshots) leave(f *listFlight) {
+// leave ends a caller's wait; the last one to go ends the flight, and
+// leave reports that it did.
+func (s *snapshots) leave(f *listFlight) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f.waiters--
 	if f.waiters == 0 {
 		f.cancel()
 	}
+	return f.waiters == 0
 }
 
 // latest is the newest snapshot stored, however old.
@@ -159,7 +162,6 @@ func (c *Client) endpoints(ctx context.Context, need freshness) (*Snapshot, erro
 	if snap != nil {
 		return snap, nil
 	}
-	defer c.snapshots.leave(flight)
 	if start {
 		go func() {
 			listing, err := c.ListEndpoints(flight.ctx)
@@ -167,11 +169,21 @@ func (c *Client) endpoints(ctx context.Context, need freshness) (*Snapshot, erro
 		}()
 	}
 	select {
-	case <-ctx.Done():
-		return nil, &Error{Method: http.MethodGet, Path: endpointsPath, Err: ctx.Err()}
 	case <-flight.done:
+		c.snapshots.leave(flight)
 		return flight.snap, flight.err
+	case <-ctx.Done():
 	}
+	err := ctx.Err()
+	if c.snapshots.leave(flight) {
+		// The flight ends with this caller: what it was doing (waiting out
+		// a rate limit, say) tells more than the deadline alone.
+		<-flight.done
+		if apiErr, ok := AsError(flight.err); ok && apiErr.Kind() == KindRateLimited {
+			return nil, apiErr.withCause(fmt.Errorf("%w while waiting out the rate limit", err))
+		}
+	}
+	return nil, &Error{Method: http.MethodGet, Path: endpointsPath, Err: err, redactor: c.redactor}
 }
 
 // Endpoints returns the account's endpoints: at most one list call per
