@@ -326,17 +326,23 @@ func TestClient_unknownHostFailsFastRefusedIsRetried(t *testing.T) {
 // finishes in the grace period, so its id and secret are not lost; nothing
 // is sent after the cancel.
 func TestClient_createSentBeforeCancelFinishes(t *testing.T) {
+	arrived, cancelled := make(chan struct{}), make(chan struct{})
 	h := newHostileServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet {
 			jsonAnswer(200, `{"endpoints": []}`)(w, r)
 			return
 		}
-		time.Sleep(400 * time.Millisecond)
+		close(arrived)
+		<-cancelled // the caller gives up while the create is on the server
 		jsonAnswer(201, `{"endpoint": {"id": "we_slow", "url": "https://example.com/h", "secret": "whsec_0123456789abcdef"}}`)(w, r)
 	})
 	client := h.client(t, retivo.Config{})
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(100*time.Millisecond, cancel)
+	go func() {
+		<-arrived
+		cancel()
+		close(cancelled)
+	}()
 	created, err := client.CreateEndpoint(ctx, retivo.CreateEndpointRequest{URL: "https://example.com/h"})
 	if err != nil {
 		t.Fatalf("a create sent before the cancel: %v", err)
@@ -430,6 +436,7 @@ func TestClient_createKeptWhenTheLeftoverLookupFails(t *testing.T) {
 // A create cancelled while waiting to retry a 429 never reached the server
 // in a way that could have registered anything: no recovery runs.
 func TestClient_createCancelledDuringRateLimitWaitIsNotAmbiguous(t *testing.T) {
+	limited := make(chan struct{})
 	h := newHostileServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet {
 			jsonAnswer(200, `{"endpoints": []}`)(w, r)
@@ -437,23 +444,27 @@ func TestClient_createCancelledDuringRateLimitWaitIsNotAmbiguous(t *testing.T) {
 		}
 		w.Header().Set("Retry-After", "5")
 		jsonAnswer(429, `{"error": "slow down"}`)(w, r)
+		close(limited)
 	})
 	client, err := retivo.New(retivo.Config{BaseURL: h.server.URL + "/api", APIKey: testKey, MaxRetries: 3,
 		RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-limited // cancel while the client waits out the 429's Retry-After
+		cancel()
+	}()
 	_, err = client.CreateEndpoint(ctx, retivo.CreateEndpointRequest{URL: "https://example.com/h"})
 	if err == nil {
 		t.Fatal("no error")
 	}
-	if apiErr, ok := retivo.AsError(err); ok && apiErr.MayHaveCommitted {
-		t.Errorf("a create that got a 429 is taken as possibly committed: %v", err)
+	if apiErr, ok := retivo.AsError(err); !ok || apiErr.MayHaveCommitted || apiErr.StatusCode != 429 {
+		t.Errorf("a create that got a 429 is taken as possibly committed, or the 429 is lost: %v", err)
 	}
 	if got := h.requestLines(); len(got) != 2 {
-		t.Errorf("requests %v, want the baseline list and one create, no recovery", got)
+		t.Errorf("requests %v, want the baseline list and one create, no look for leftovers", got)
 	}
 }
 

@@ -2,6 +2,7 @@ package retivo_test
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -10,8 +11,43 @@ import (
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
 
+// manualClock is a Clock whose time moves only when a test says so; waits
+// are real (no test here waits).
+type manualClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newManualClock() *manualClock { return &manualClock{now: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)} }
+
+func (c *manualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *manualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func (c *manualClock) Sleep(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+func (c *manualClock) AfterFunc(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
+
 func TestSnapshot_sharedInvalidatedAndAged(t *testing.T) {
-	f := newFixture(t, localserver.Options{Latency: 20 * time.Millisecond}, retivo.Config{SnapshotMaxAge: 300 * time.Millisecond})
+	clock := newManualClock()
+	f := newFixture(t, localserver.Options{Latency: 20 * time.Millisecond}, retivo.Config{SnapshotMaxAge: 30 * time.Second, Clock: clock})
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	for range 25 {
@@ -41,11 +77,12 @@ func TestSnapshot_sharedInvalidatedAndAged(t *testing.T) {
 	if err := f.server.ModifyEndpoint(created.ID, func(e *localserver.Endpoint) { e.Description = "edited" }); err != nil {
 		t.Fatal(err)
 	}
+	clock.Advance(29 * time.Second)
 	lookup, _ := f.client.FindEndpoint(ctx, created.ID)
 	if e := lookup.Endpoint; e.Description != nil && *e.Description == "edited" {
 		t.Error("the snapshot was not used")
 	}
-	time.Sleep(350 * time.Millisecond)
+	clock.Advance(2 * time.Second)
 	lookup, _ = f.client.FindEndpoint(ctx, created.ID)
 	if e := lookup.Endpoint; e.Description == nil || *e.Description != "edited" {
 		t.Error("an aged snapshot was still served")
@@ -56,17 +93,18 @@ func TestSnapshot_sharedInvalidatedAndAged(t *testing.T) {
 // age bound for every later one. Each client now keeps its own snapshot, so
 // a client set to 50 ms never serves a 150 ms-old list.
 func TestSnapshot_maxAgeIsPerClient(t *testing.T) {
-	f := newFixture(t, localserver.Options{}, retivo.Config{SnapshotMaxAge: time.Hour})
+	clock := newManualClock()
+	f := newFixture(t, localserver.Options{}, retivo.Config{SnapshotMaxAge: time.Hour, Clock: clock})
 	ctx := context.Background()
 	if _, err := f.client.Endpoints(ctx); err != nil {
 		t.Fatal(err)
 	}
-	short := f.newClient(t, retivo.Config{SnapshotMaxAge: 50 * time.Millisecond})
+	short := f.newClient(t, retivo.Config{SnapshotMaxAge: 50 * time.Millisecond, Clock: clock})
 	if _, err := short.Endpoints(ctx); err != nil {
 		t.Fatal(err)
 	}
 	listed := f.server.Count(localserver.RouteList)
-	time.Sleep(150 * time.Millisecond)
+	clock.Advance(150 * time.Millisecond)
 	if _, err := short.Endpoints(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -82,26 +120,31 @@ func TestSnapshot_maxAgeIsPerClient(t *testing.T) {
 	}
 }
 
-// A shared list call lives as long as its longest-waiting caller: the first
-// caller giving up does not fail the others, and the call ends once every
-// caller has gone.
+// A shared list call lives as long as its longest-waiting caller: the
+// caller that started it giving up does not fail the others. The server
+// holds the list until both callers wait for it, so the order is certain.
 func TestSnapshot_flightOutlivesAnImpatientCaller(t *testing.T) {
-	f := newFixture(t, localserver.Options{Latency: 300 * time.Millisecond}, retivo.Config{})
-	impatient, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	patient, cancelPatient := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancelPatient()
-
+	f := newFixture(t, localserver.Options{}, retivo.Config{})
+	f.server.AddFault(localserver.Fault{Route: localserver.RouteList, Hold: true, Times: 1})
+	impatient, cancel := context.WithCancel(context.Background())
 	errs := make(chan error, 2)
 	go func() { _, err := f.client.Endpoints(impatient); errs <- err }()
-	time.Sleep(10 * time.Millisecond) // let the impatient caller start the flight
-	go func() { _, err := f.client.Endpoints(patient); errs <- err }()
-	first, second := <-errs, <-errs
-	if first == nil {
-		t.Error("the impatient caller did not time out")
+	wait, stop := context.WithTimeout(context.Background(), 30*time.Second)
+	defer stop()
+	if err := f.server.WaitHeld(wait, 1); err != nil { // the impatient caller's flight is on the server
+		t.Fatal(err)
 	}
-	if second != nil {
-		t.Errorf("the patient caller failed with the impatient caller's deadline: %v", second)
+	go func() { _, err := f.client.Endpoints(context.Background()); errs <- err }()
+	for f.client.FlightWaiters() < 2 && wait.Err() == nil {
+		runtime.Gosched() // until the patient caller has joined the flight
+	}
+	cancel()
+	if err := <-errs; err == nil {
+		t.Error("the impatient caller did not give up")
+	}
+	f.server.ReleaseAll()
+	if err := <-errs; err != nil {
+		t.Errorf("the patient caller failed with the impatient caller's cancel: %v", err)
 	}
 	if n := f.server.Count(localserver.RouteList); n != 1 {
 		t.Errorf("%d list calls, want 1 shared call", n)
@@ -109,22 +152,33 @@ func TestSnapshot_flightOutlivesAnImpatientCaller(t *testing.T) {
 }
 
 // When every caller has given up, the shared call is cancelled rather than
-// left running on its own.
+// left running on its own, and a new caller starts a new call instead of
+// joining the abandoned one.
 func TestSnapshot_flightEndsWithItsLastCaller(t *testing.T) {
 	f := newFixture(t, localserver.Options{}, retivo.Config{})
-	f.server.SetLatency(2 * time.Second)
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	if _, err := f.client.Endpoints(ctx); err == nil {
-		t.Fatal("want a timeout")
+	f.server.AddFault(localserver.Fault{Route: localserver.RouteList, Hold: true, Times: 1})
+	ctx, cancel := context.WithCancel(context.Background())
+	errs := make(chan error, 1)
+	go func() { _, err := f.client.Endpoints(ctx); errs <- err }()
+	wait, stop := context.WithTimeout(context.Background(), 30*time.Second)
+	defer stop()
+	if err := f.server.WaitHeld(wait, 1); err != nil {
+		t.Fatal(err)
 	}
-	f.server.SetLatency(0)
-	// A new caller starts a new call instead of joining the abandoned one.
+	cancel()
+	if err := <-errs; err == nil {
+		t.Fatal("the caller that gave up got an answer")
+	}
+	for f.server.Held() > 0 && wait.Err() == nil {
+		runtime.Gosched() // the abandoned call's request goes away
+	}
+	if f.server.Held() > 0 {
+		t.Fatal("the abandoned list call was left running")
+	}
 	if _, err := f.client.Endpoints(context.Background()); err != nil {
 		t.Fatalf("a caller after an abandoned flight: %v", err)
 	}
-	if elapsed := time.Since(start); elapsed > time.Second {
-		t.Errorf("the second caller waited for the abandoned call (%s)", elapsed)
+	if n := f.server.Count(localserver.RouteList); n != 2 {
+		t.Errorf("%d list calls, want 2 (the abandoned one and a new one)", n)
 	}
 }

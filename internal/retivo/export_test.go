@@ -1,0 +1,12 @@
+package retivo
+
+// FlightWaiters is how many callers wait for the client's current list
+// call, for tests that order callers without sleeping.
+func (c *Client) FlightWaiters() int {
+	c.snapshots.mu.Lock()
+	defer c.snapshots.mu.Unlock()
+	if c.snapshots.flight == nil {
+		return 0
+	}
+	return c.snapshots.flight.waiters
+}
