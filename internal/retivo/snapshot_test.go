@@ -18,7 +18,9 @@ type manualClock struct {
 	now time.Time
 }
 
-func newManualClock() *manualClock { return &manualClock{now: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)} }
+func newManualClock() *manualClock {
+	return &manualClock{now: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)}
+}
 
 func (c *manualClock) Now() time.Time {
 	c.mu.Lock()
@@ -43,7 +45,9 @@ func (c *manualClock) Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func (c *manualClock) AfterFunc(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
+func (c *manualClock) AfterFunc(d time.Duration, f func()) func() bool {
+	return time.AfterFunc(d, f).Stop
+}
 
 func TestSnapshot_sharedInvalidatedAndAged(t *testing.T) {
 	clock := newManualClock()
