@@ -34,7 +34,7 @@ type Listing struct {
 // empty ("" or []).
 func (c *Client) ListEndpoints(ctx context.Context) (Listing, error) {
 	var out listEndpointsResponse
-	status, err := c.do(ctx, listCall, http.MethodGet, endpointsPath, nil, &out)
+	status, err := c.send(ctx, listCall, http.MethodGet, endpointsPath, nil, &out)
 	if err != nil {
 		return Listing{}, err
 	}
@@ -117,7 +117,7 @@ func (c *Client) createOnce(ctx context.Context, req CreateEndpointRequest, key 
 	defer answered()
 	sentAfter := c.creates.lastObservation()
 	var out endpointResponse
-	status, err := c.do(ctx, createCall, http.MethodPost, endpointsPath, req, &out)
+	status, err := c.send(ctx, createCall, http.MethodPost, endpointsPath, req, &out)
 	c.snapshots.wrote()
 	if err != nil {
 		return nil, err
@@ -151,7 +151,7 @@ func (c *Client) UpdateEndpoint(ctx context.Context, id string, req UpdateEndpoi
 		return nil, err
 	}
 	var out endpointResponse
-	status, err := c.do(ctx, updateCall, http.MethodPut, path, req, &out)
+	status, err := c.send(ctx, updateCall, http.MethodPut, path, req, &out)
 	c.snapshots.wrote()
 	if err != nil {
 		return nil, err
@@ -182,7 +182,7 @@ func (c *Client) DeleteEndpoint(ctx context.Context, id string) error {
 		return err
 	}
 	var out deleteResponse
-	status, err := c.do(ctx, deleteCall, http.MethodDelete, path, nil, &out)
+	status, err := c.send(ctx, deleteCall, http.MethodDelete, path, nil, &out)
 	c.snapshots.wrote()
 	if err != nil {
 		return err
@@ -204,7 +204,7 @@ func (c *Client) TestEndpoint(ctx context.Context, id string) (*TestResult, erro
 	}
 	path += "/test"
 	var out testResponse
-	status, err := c.do(ctx, testCall, http.MethodPost, path, nil, &out)
+	status, err := c.send(ctx, testCall, http.MethodPost, path, nil, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -231,11 +231,6 @@ func endpointPath(method, id string) (string, error) {
 // status the server really sent.
 func (c *Client) malformed(method, path string, status int, why error) *Error {
 	return &Error{Method: method, Path: path, StatusCode: status, Err: why, redactor: c.redactor}
-}
-
-// do sends one call of the given kind (see send).
-func (c *Client) do(ctx context.Context, kind callKind, method, path string, body, out any) (int, error) {
-	return c.send(ctx, kind, method, path, body, out)
 }
 
 // parseErrorBody turns a non-2xx answer into an *Error, whatever its body.
