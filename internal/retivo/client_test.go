@@ -248,7 +248,7 @@ func TestClient_errorClasses(t *testing.T) {
 				return err
 			},
 			kind:     retivo.KindRateLimited,
-			contains: []string{"429", "deadline exceeded while waiting out the rate limit"},
+			contains: []string{"429", "deadline exceeded", "while waiting out the rate limit"},
 		},
 		"server fault with an HTML page": {
 			cfg:      retivo.Config{MaxRetries: 1},

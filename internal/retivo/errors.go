@@ -79,6 +79,10 @@ type Error struct {
 	NotJSON bool
 	// RetryAfter is the server's Retry-After hint on a 429 or 503, if any.
 	RetryAfter time.Duration
+	// RateLimited reports that the call ended while rate limited: its last
+	// answer was a 429 or a 503 with Retry-After, or the client's pacer held
+	// it until the caller's deadline.
+	RateLimited bool
 	// MayHaveCommitted reports that the request may have reached the server
 	// although no answer came back, so a create may have taken effect.
 	MayHaveCommitted bool
@@ -91,6 +95,8 @@ type Error struct {
 // Kind classifies the error.
 func (e *Error) Kind() Kind {
 	switch {
+	case e.RateLimited || e.StatusCode == http.StatusTooManyRequests:
+		return KindRateLimited
 	case e.Err != nil && e.StatusCode == 0:
 		return KindTransport
 	case e.StatusCode >= 200 && e.StatusCode < 300:

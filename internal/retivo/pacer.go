@@ -2,6 +2,7 @@ package retivo
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -22,11 +23,13 @@ type pacer struct {
 	clock   Clock
 	ceiling rate.Limit // the configured cap, or rate.Inf
 
-	mu       sync.Mutex
-	limiter  *rate.Limiter
-	answered []time.Time // answers but rate limits, in the last second
-	raised   time.Time   // when the rate was last raised
-	lowered  time.Time   // when the rate was last lowered
+	mu        sync.Mutex
+	limiter   *rate.Limiter
+	answered  []time.Time // answers but rate limits, in the last second
+	raised    time.Time   // when the rate was last raised
+	lowered   time.Time   // when the rate was last lowered
+	loweredTo rate.Limit  // the rate it was lowered to
+	limitedAt time.Time   // when the last rate-limit answer came
 }
 
 const (
@@ -52,14 +55,15 @@ func newPacer(clock Clock, perSecond float64) *pacer {
 	return &pacer{clock: clock, ceiling: ceiling, limiter: rate.NewLimiter(ceiling, 1)}
 }
 
-// wait holds a request until the pacer lets it start, or ctx ends. It
-// looks again at least every pacerRecheck rather than keep a place in a
-// queue at the rate of the moment: when the rate rises, waiting requests
-// start sooner.
+// wait holds a request until the pacer lets it start, or ctx ends (then
+// the error is a *pacedError). It looks again at least every pacerRecheck
+// rather than keep a place in a queue at the rate of the moment: when the
+// rate rises, waiting requests start sooner.
 func (p *pacer) wait(ctx context.Context) error {
 	for {
 		p.mu.Lock()
 		now := p.clock.Now()
+		limit := p.limiter.Limit()
 		reservation := p.limiter.ReserveN(now, 1)
 		delay := reservation.DelayFrom(now)
 		if delay > 0 {
@@ -70,10 +74,27 @@ func (p *pacer) wait(ctx context.Context) error {
 			return nil
 		}
 		if err := p.clock.Sleep(ctx, min(delay, pacerRecheck)); err != nil {
-			return err
+			return &pacedError{cause: err, rate: float64(limit), capped: limit == p.ceiling}
 		}
 	}
 }
+
+// pacedError is why a request held by the pacer never started.
+type pacedError struct {
+	cause  error
+	rate   float64
+	capped bool
+}
+
+func (e *pacedError) Error() string {
+	why := "after rate limits"
+	if e.capped {
+		why = "by its max requests per second"
+	}
+	return fmt.Sprintf("%v while the client paced its requests at %.3g a second (%s)", e.cause, e.rate, why)
+}
+
+func (e *pacedError) Unwrap() error { return e.cause }
 
 // limited records a rate-limit answer: the rate becomes what the account
 // granted in the last second, once an episode.
@@ -81,13 +102,22 @@ func (p *pacer) limited() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.clock.Now()
+	p.limitedAt = now
 	if now.Sub(p.lowered) < pacerEpisode {
 		return
 	}
 	p.answered = trimBefore(p.answered, now.Add(-time.Second))
 	granted := rate.Limit(len(p.answered))
-	p.limiter.SetLimitAt(now, max(min(granted, p.limiter.Limit()), pacerFloor))
+	p.loweredTo = max(min(granted, p.limiter.Limit()), min(pacerFloor, p.ceiling))
+	p.limiter.SetLimitAt(now, p.loweredTo)
 	p.raised, p.lowered = now, now
+}
+
+// limitedSince reports whether a rate-limit answer came after t.
+func (p *pacer) limitedSince(t time.Time) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.limitedAt.After(t)
 }
 
 // answeredNormally records an answer that was not a rate limit: it counts
@@ -103,7 +133,9 @@ func (p *pacer) answeredNormally() {
 	}
 	next := current + rate.Limit(pacerRecovery*now.Sub(p.raised).Seconds())
 	p.raised = now
-	if next >= p.ceiling || (p.ceiling == rate.Inf && next >= pacerRelease) {
+	// An uncapped client stops pacing once it has doubled the rate it was
+	// lowered to, and is past the rate at which pacing matters.
+	if next >= p.ceiling || (p.ceiling == rate.Inf && next >= max(pacerRelease, 2*p.loweredTo)) {
 		next = p.ceiling
 	}
 	p.limiter.SetLimitAt(now, next)

@@ -115,12 +115,12 @@ func backoff(minWait, maxWait time.Duration, nth int) time.Duration {
 	return half + rand.N(half+1)
 }
 
-// retryAfterWithJitter is a Retry-After hint with jitter on top, at most
-// maxWait: clients told "1 second" together must not all come back in the
+// retryAfterWithJitter is a Retry-After hint, cut to maxWait, with jitter
+// on top: clients told "1 second" together must not all come back in the
 // same instant.
 func retryAfterWithJitter(d, maxWait time.Duration) time.Duration {
-	spread := max(d/2, minRetryAfterJitter)
-	return min(d+rand.N(spread), maxWait)
+	d = min(d, maxWait)
+	return d + rand.N(max(d/2, minRetryAfterJitter))
 }
 
 // parseRetryAfter reads a Retry-After header in either of its forms: a

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -52,19 +53,26 @@ type attempt struct {
 }
 
 // rateLimited reports an answer that says "later": the work was not done.
+// Its status says so, whether or not its body could be read.
 func (a attempt) rateLimited() bool {
-	return a.err == nil && (a.status == http.StatusTooManyRequests ||
-		(a.status == http.StatusServiceUnavailable && a.header.Get("Retry-After") != ""))
+	return a.status == http.StatusTooManyRequests ||
+		(a.status == http.StatusServiceUnavailable && a.header.Get("Retry-After") != "")
 }
 
 // fault reports a failure that a later attempt may not meet: a 5xx (but a
-// rate limit), or a transport failure that is not permanent. An answer that
-// could not be read (too large, say) is no fault: it would be the same again.
+// rate limit), an answer cut off in transit, or a transport failure that is
+// not permanent. A success answer too large to read is no fault: it would
+// be the same again.
 func (a attempt) fault() bool {
-	if a.status == 0 {
+	switch {
+	case a.status == 0:
 		return !isPermanentTransportError(a.err)
+	case a.rateLimited():
+		return false
+	case a.err != nil:
+		return !errors.Is(a.err, ErrAnswerTooLarge)
 	}
-	return a.err == nil && a.status >= 500 && !a.rateLimited()
+	return a.status >= 500
 }
 
 // send sends one API call: attempts, waits and resends are decided here,
@@ -80,47 +88,61 @@ func (c *Client) send(ctx context.Context, kind callKind, method, path string, b
 	}
 	started := c.clock.Now()
 	faults, rateLimits := 0, 0
-	var last attempt
+	var last, lastLimited attempt
 	for n := 1; ; n++ {
 		if err := c.pacer.wait(ctx); err != nil {
-			return c.giveUp(method, path, last, n-1, started, err, false)
+			return c.giveUp(method, path, last, lastLimited, n-1, started, err, false)
 		}
 		last = c.attemptOnce(ctx, kind, method, path, payload)
-		c.logAttempt(ctx, method, path, n, last)
 		switch {
 		case last.rateLimited():
-			rateLimits++
+			rateLimits, lastLimited = rateLimits+1, last
 			c.pacer.limited()
-			if err := c.clock.Sleep(ctx, c.rateLimitWait(last, rateLimits)); err != nil {
-				return c.giveUp(method, path, last, n, started, err, false)
+			wait := c.rateLimitWait(last, rateLimits)
+			c.logAttempt(ctx, method, path, n, last, wait)
+			if err := c.clock.Sleep(ctx, wait); err != nil {
+				return c.giveUp(method, path, last, lastLimited, n, started, err, false)
 			}
 			continue
 		case last.status == 0 && !last.fault(): // no name resolution, a bad certificate: nothing was sent
-			return c.giveUp(method, path, last, n, started, nil, false)
+			c.logAttempt(ctx, method, path, n, last, 0)
+			return c.giveUp(method, path, last, lastLimited, n, started, nil, false)
 		case !last.fault():
+			c.logAttempt(ctx, method, path, n, last, 0)
 			c.pacer.answeredNormally()
 			return c.settle(method, path, kind, last, out)
 		}
 		if unknown := last.sent && !kind.idempotent; unknown || faults >= c.maxRetries || ctx.Err() != nil {
-			return c.giveUp(method, path, last, n, started, ctx.Err(), unknown)
+			c.logAttempt(ctx, method, path, n, last, 0)
+			return c.giveUp(method, path, last, lastLimited, n, started, ctx.Err(), unknown)
 		}
 		faults++
-		if err := c.clock.Sleep(ctx, backoff(c.retryWaitMin, c.retryWaitMax, faults)); err != nil {
-			return c.giveUp(method, path, last, n, started, err, false)
+		wait := backoff(c.retryWaitMin, c.retryWaitMax, faults)
+		c.logAttempt(ctx, method, path, n, last, wait)
+		if err := c.clock.Sleep(ctx, wait); err != nil {
+			return c.giveUp(method, path, last, lastLimited, n, started, err, false)
 		}
 	}
 }
 
 // giveUp is the error of a call that makes no further attempt: the last
 // attempt's answer or failure, and, when the caller's context ended a wait,
-// that (cause). unknown reports that the last attempt may have reached the
-// server although its outcome is unknown.
-func (c *Client) giveUp(method, path string, last attempt, attempts int, started time.Time, cause error, unknown bool) (int, error) {
+// that (cause). A call that met a rate limit (lastLimited) and then ran out
+// of time reports the rate limit. unknown reports that the last attempt may
+// have reached the server although its outcome is unknown.
+func (c *Client) giveUp(method, path string, last, lastLimited attempt, attempts int, started time.Time, cause error, unknown bool) (int, error) {
 	elapsed := c.clock.Now().Sub(started).Round(100 * time.Millisecond)
+	var paced *pacedError
 	switch {
-	case last.rateLimited() && cause != nil:
-		return last.status, c.answerError(method, path, last, fmt.Errorf("%w while waiting out the rate limit "+
-			"(%d attempts over %s)", cause, attempts, elapsed), false)
+	case lastLimited.status != 0 && cause != nil && !unknown:
+		return lastLimited.status, c.answerError(method, path, lastLimited, fmt.Errorf("%w while waiting out the "+
+			"rate limit (%d attempts over %s)", cause, attempts, elapsed), false)
+	case errors.As(cause, &paced):
+		// Held by the pacer, slowed by rate limits or capped: a rate limit.
+		return 0, &Error{Method: method, Path: path, RateLimited: true, Err: cause, redactor: c.redactor}
+	case last.status != 0 && last.err != nil: // an answer cut off in transit
+		return last.status, &Error{Method: method, Path: path, StatusCode: last.status, Err: last.err,
+			MayHaveCommitted: unknown, redactor: c.redactor}
 	case last.status != 0:
 		return last.status, c.answerError(method, path, last, cause, unknown)
 	case cause != nil: // the caller's deadline or cancel says more than a failure it cut short
@@ -162,6 +184,9 @@ func (c *Client) attemptOnce(ctx context.Context, kind callKind, method, path st
 	}
 	defer resp.Body.Close()
 	data, err := c.readBody(resp.Body)
+	if errors.Is(err, ErrAnswerTooLarge) && (resp.StatusCode < 200 || resp.StatusCode > 299) {
+		data, err = nil, nil // an error answer too large to show: its status says enough
+	}
 	return attempt{status: resp.StatusCode, header: resp.Header, body: data, err: err, sent: true}
 }
 
@@ -199,6 +224,7 @@ func (c *Client) settle(method, path string, kind callKind, a attempt, out any) 
 func (c *Client) answerError(method, path string, a attempt, cause error, unknown bool) *Error {
 	apiErr := parseErrorBody(method, path, a.status, a.header, a.body, c.redactor, c.clock.Now())
 	apiErr.MayHaveCommitted = unknown
+	apiErr.RateLimited = a.rateLimited()
 	if a.status >= 300 && a.status < 400 {
 		apiErr.Err = fmt.Errorf("a redirect to %s, which is not followed for a %s request or to another "+
 			"host: set base_url to the address the API answers at", quoteURL(c.redactor.Redact(a.header.Get("Location"))), method)
@@ -260,11 +286,14 @@ func (c *Client) transportError(method, path string, err error, attempts int, st
 
 // logAttempt logs one attempt: method, path, attempt number, status or
 // error. Logging decides nothing.
-func (c *Client) logAttempt(ctx context.Context, method, path string, n int, a attempt) {
+func (c *Client) logAttempt(ctx context.Context, method, path string, n int, a attempt, wait time.Duration) {
 	if c.logger == nil {
 		return
 	}
 	fields := map[string]any{"method": method, "path": c.base.Path + path, "attempt": n}
+	if wait > 0 {
+		fields["wait_ms"] = wait.Milliseconds() // before the next attempt
+	}
 	msg := "Retivo API request"
 	if a.status != 0 {
 		fields["status"] = a.status

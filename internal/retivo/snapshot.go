@@ -74,6 +74,7 @@ func newSnapshots(maxAge time.Duration, now func() time.Time) *snapshots {
 // listFlight is one shared list call.
 type listFlight struct {
 	gen, after uint64
+	started    time.Time
 	ctx        context.Context
 	cancel     context.CancelFunc
 	waiters    int
@@ -100,8 +101,8 @@ func (s *snapshots) acquire(ctx context.Context, need freshness) (snap *Snapshot
 		return nil, f, false
 	}
 	flightCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s.flight = &listFlight{gen: s.generation, after: s.answered, ctx: flightCtx, cancel: cancel, waiters: 1,
-		done: make(chan struct{})}
+	s.flight = &listFlight{gen: s.generation, after: s.answered, started: s.now(), ctx: flightCtx, cancel: cancel,
+		waiters: 1, done: make(chan struct{})}
 	return nil, s.flight, true
 }
 
@@ -182,6 +183,10 @@ func (c *Client) endpoints(ctx context.Context, need freshness) (*Snapshot, erro
 		if apiErr, ok := AsError(flight.err); ok && apiErr.Kind() == KindRateLimited {
 			return nil, apiErr.withCause(fmt.Errorf("%w while waiting out the rate limit", err))
 		}
+	}
+	if c.pacer.limitedSince(flight.started) { // the flight goes on for others, waiting out a rate limit
+		return nil, &Error{Method: http.MethodGet, Path: endpointsPath, RateLimited: true,
+			Err: fmt.Errorf("%w while waiting out the rate limit", err), redactor: c.redactor}
 	}
 	return nil, &Error{Method: http.MethodGet, Path: endpointsPath, Err: err, redactor: c.redactor}
 }
