@@ -1,10 +1,12 @@
 package provider_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -93,6 +95,116 @@ output "event_count" {
 					statecheck.ExpectKnownValue("data.retivo_webhook_endpoint.bare", tfjsonpath.New("subscribed_events"), knownvalue.SetSizeExact(0)),
 					statecheck.ExpectKnownOutputValue("event_count", knownvalue.Int64Exact(0)),
 				},
+			},
+		},
+	})
+}
+
+// The data sources' docs ("Reading endpoints this configuration manages"),
+// checked on the CLI: after an in-place update of an endpoint the same
+// configuration manages, a data source whose arguments are only text (a
+// literal id or filter) was read while planning and shows the values from
+// before the update, so the next plan changes an output built from it; the
+// resource's attributes, and a data source that refers to the resource or
+// has depends_on on it (read during the apply), show the updated values in
+// that run.
+func TestAccWebhookEndpointDataSources_managedEndpointUpdated(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	managed := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://example.com/managed-orders", Active: true,
+		SubscribedEvents: []string{"order.created"}})
+	config := func(events string) string {
+		return env.Config(fmt.Sprintf(`
+import {
+  to = retivo_webhook_endpoint.orders
+  id = %[1]q
+}
+
+resource "retivo_webhook_endpoint" "orders" {
+  url               = "https://example.com/managed-orders"
+  subscribed_events = %[2]s
+}
+
+data "retivo_webhook_endpoint" "literal_id" {
+  id = %[1]q
+}
+
+data "retivo_webhook_endpoint" "reference" {
+  id = retivo_webhook_endpoint.orders.id
+}
+
+data "retivo_webhook_endpoint" "depends_on" {
+  id         = %[1]q
+  depends_on = [retivo_webhook_endpoint.orders]
+}
+
+data "retivo_webhook_endpoints" "literal_filter" {
+  url_contains = "managed-orders"
+}
+
+data "retivo_webhook_endpoints" "reference" {
+  url_contains = retivo_webhook_endpoint.orders.url
+}
+
+data "retivo_webhook_endpoints" "depends_on" {
+  url_contains = "managed-orders"
+  depends_on   = [retivo_webhook_endpoint.orders]
+}
+
+output "direct" {
+  value = retivo_webhook_endpoint.orders.subscribed_events
+}
+
+output "literal_id" {
+  value = data.retivo_webhook_endpoint.literal_id.subscribed_events
+}
+
+output "literal_filter" {
+  value = data.retivo_webhook_endpoints.literal_filter.endpoints[0].subscribed_events
+}
+`, managed.ID, events))
+	}
+	events := func(names ...string) knownvalue.Check {
+		checks := make([]knownvalue.Check, 0, len(names))
+		for _, n := range names {
+			checks = append(checks, knownvalue.StringExact(n))
+		}
+		return knownvalue.SetExact(checks)
+	}
+	before, after := events("order.created"), events("order.created", "order.paid")
+	updated := config(`["order.created", "order.paid"]`)
+	acctest.ParallelTest(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{Config: config(`["order.created"]`)},
+			{
+				Config: updated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("retivo_webhook_endpoint.orders", plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownOutputValue("literal_id", before),
+					plancheck.ExpectKnownOutputValue("literal_filter", before),
+					plancheck.ExpectKnownOutputValue("direct", after),
+					plancheck.ExpectResourceAction("data.retivo_webhook_endpoint.reference", plancheck.ResourceActionRead),
+					plancheck.ExpectResourceAction("data.retivo_webhook_endpoint.depends_on", plancheck.ResourceActionRead),
+					plancheck.ExpectResourceAction("data.retivo_webhook_endpoints.reference", plancheck.ResourceActionRead),
+					plancheck.ExpectResourceAction("data.retivo_webhook_endpoints.depends_on", plancheck.ResourceActionRead),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.retivo_webhook_endpoint.reference", tfjsonpath.New("subscribed_events"), after),
+					statecheck.ExpectKnownValue("data.retivo_webhook_endpoint.depends_on", tfjsonpath.New("subscribed_events"), after),
+					statecheck.ExpectKnownValue("data.retivo_webhook_endpoints.reference",
+						tfjsonpath.New("endpoints").AtSliceIndex(0).AtMapKey("subscribed_events"), after),
+					statecheck.ExpectKnownValue("data.retivo_webhook_endpoints.depends_on",
+						tfjsonpath.New("endpoints").AtSliceIndex(0).AtMapKey("subscribed_events"), after),
+				},
+				ExpectNonEmptyPlan: true, // the literal outputs, checked in the next step
+			},
+			{
+				Config: updated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("retivo_webhook_endpoint.orders", plancheck.ResourceActionNoop),
+					plancheck.ExpectKnownOutputValue("literal_id", after),
+					plancheck.ExpectKnownOutputValue("literal_filter", after),
+				}},
 			},
 		},
 	})

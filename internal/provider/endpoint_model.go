@@ -101,10 +101,7 @@ var endpointObjectType = schema.NestedAttributeObject{Attributes: endpointDataSo
 // terraformValue turns m into a Terraform object of endpointObjectType
 // without reflection, for the list data source's thousands of elements.
 func (m endpointModel) terraformValue(ctx context.Context) (tftypes.Value, error) {
-	fields := map[string]attr.Value{
-		"id": m.ID, "url": m.URL, "description": m.Description, "subscribed_events": m.SubscribedEvents,
-		"active": m.Active, "created_at": m.CreatedAt, "updated_at": m.UpdatedAt,
-	}
+	fields := m.terraformFields()
 	values := make(map[string]tftypes.Value, len(fields))
 	for name, v := range fields {
 		tv, err := v.ToTerraformValue(ctx)
@@ -114,6 +111,16 @@ func (m endpointModel) terraformValue(ctx context.Context) (tftypes.Value, error
 		values[name] = tv
 	}
 	return tftypes.NewValue(endpointObjectType, values), nil
+}
+
+// terraformFields are m's values by attribute name, as terraformValue
+// writes them out: every field of endpointModel, by its tfsdk tag
+// (TestEndpointFields checks that none is missing).
+func (m endpointModel) terraformFields() map[string]attr.Value {
+	return map[string]attr.Value{
+		"id": m.ID, "url": m.URL, "description": m.Description, "subscribed_events": m.SubscribedEvents,
+		"active": m.Active, "created_at": m.CreatedAt, "updated_at": m.UpdatedAt,
+	}
 }
 
 func isKnown(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }

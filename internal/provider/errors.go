@@ -6,54 +6,10 @@ import (
 	"fmt"
 	"time"
 
-	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
-
-// Deadlines. Every call to Retivo runs under its caller's deadline, retries
-// included: a resource operation or a data source read under its timeouts
-// block value (or the default), the function under its timeout option, the
-// list resource and the action under defaultCallTimeout. Only
-// retivo.GracePeriod goes beyond it: a create already sent, and the clean-up
-// of an ambiguous create, may outlive the caller by that much.
-
-// Default timeouts of the resource's operations.
-const (
-	defaultCreateTimeout = 5 * time.Minute
-	defaultReadTimeout   = 2 * time.Minute
-	defaultUpdateTimeout = 5 * time.Minute
-	defaultDeleteTimeout = 5 * time.Minute
-)
-
-// defaultCallTimeout bounds each call of the callers that have no timeouts
-// setting, the list resource and the action, and is the default of the data
-// sources' timeouts block (the function has its own timeout option, see
-// defaultFunctionTimeout).
-const defaultCallTimeout = 5 * time.Minute
-
-// withDefaultDeadline bounds a caller that has no timeouts setting.
-func withDefaultDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, defaultCallTimeout)
-}
-
-// dataSourceTimeoutsBlock is the data sources' timeouts block: read only.
-func dataSourceTimeoutsBlock(ctx context.Context) dsschema.Block {
-	return dstimeouts.Block(ctx)
-}
-
-// withDataSourceDeadline bounds a data source's read by its timeouts block.
-func withDataSourceDeadline(ctx context.Context, t dstimeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, bool) {
-	d, problems := t.Read(ctx, defaultCallTimeout)
-	diags.Append(problems...)
-	if problems.HasError() {
-		return ctx, func() {}, false
-	}
-	ctx, cancel := context.WithTimeout(ctx, d)
-	return ctx, cancel, true
-}
 
 // callerKind is who made a call, so that a failure names the settings that
 // govern that caller.

@@ -99,21 +99,3 @@ func exampleConfigurations(t *testing.T, dir string, tfVersion *version.Version)
 func keys(m map[string]string) []string {
 	return slices.Sorted(maps.Keys(m))
 }
-
-// A data source that reads an endpoint the same configuration manages goes
-// stale after an in-place update (Terraform reads data sources at plan
-// time): the docs of both data sources say what to do instead.
-func TestDocs_dataSourcesExplainManagedEndpoints(t *testing.T) {
-	for _, page := range []string{"webhook_endpoint.md", "webhook_endpoints.md"} {
-		data, err := os.ReadFile(filepath.Join("../../docs/data-sources", page))
-		if err != nil {
-			t.Fatal(err)
-		}
-		text := strings.Join(strings.Fields(string(data)), " ")
-		for _, want := range []string{"depends_on = [retivo_webhook_endpoint.", "read the resource's attributes directly"} {
-			if !strings.Contains(text, want) {
-				t.Errorf("docs/data-sources/%s does not say %q", page, want)
-			}
-		}
-	}
-}

@@ -7,6 +7,7 @@ package provider_test
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"testing"
 
@@ -74,11 +75,19 @@ func newProtocolHarness(t testing.TB, env *acctest.Env) *protocolHarness {
 }
 
 // value encodes an object of typ with the given attributes, the rest null.
+// An attribute typ does not have fails the test: the tests that call the
+// provider through the protocol name attributes, and a name the schema
+// lacks must not be dropped silently.
 func (h *protocolHarness) value(typ tftypes.Type, attrs map[string]tftypes.Value) *tfprotov6.DynamicValue {
 	h.t.Helper()
 	object, ok := typ.(tftypes.Object)
 	if !ok {
 		h.t.Fatalf("%s is not an object type", typ)
+	}
+	for name := range attrs {
+		if _, ok := object.AttributeTypes[name]; !ok {
+			h.t.Fatalf("the schema has no attribute %q (it has %v)", name, slices.Sorted(maps.Keys(object.AttributeTypes)))
+		}
 	}
 	values := map[string]tftypes.Value{}
 	for name, attrType := range object.AttributeTypes {
@@ -130,43 +139,50 @@ func str(t *testing.T, v tftypes.Value) string {
 	return s
 }
 
-// The schema Terraform 1.14 would see: the 1.11 CLI's
+// The schema Terraform 1.14 would see (the 1.11 CLI's
 // `terraform providers schema -json` cannot show actions, list resources or
-// identities.
+// identities): each part is there, the list resource takes the filters of
+// the retivo_webhook_endpoints data source, as its description says, and the
+// identity's attributes are the resource's, so that an import by identity
+// can fill them in. What each attribute does is checked by the tests that
+// call the action and the list resource through the protocol (value rejects
+// a name the schema lacks).
 func TestProtocol_schemas(t *testing.T) {
 	t.Parallel()
 	h := newProtocolHarness(t, nil)
-	if _, ok := h.schema.ResourceSchemas[endpointType]; !ok {
-		t.Error("no resource schema")
+	resourceSchema, ok := h.schema.ResourceSchemas[endpointType]
+	if !ok || resourceSchema.Block == nil {
+		t.Fatal("no resource schema")
 	}
-	action, ok := h.schema.ActionSchemas[actionType]
-	if !ok || action.Schema == nil {
-		t.Fatalf("no schema for the %s action", actionType)
-	}
-	var actionAttrs []string
-	for _, a := range action.Schema.Block.Attributes {
-		actionAttrs = append(actionAttrs, a.Name)
-	}
-	slices.Sort(actionAttrs)
-	if !slices.Equal(actionAttrs, []string{"endpoint_id", "report_only"}) {
-		t.Errorf("action attributes %v", actionAttrs)
+	if action, ok := h.schema.ActionSchemas[actionType]; !ok || action.Schema == nil || len(action.Schema.Block.Attributes) == 0 {
+		t.Errorf("no schema for the %s action", actionType)
 	}
 	list, ok := h.schema.ListResourceSchemas[endpointType]
-	if !ok || list == nil {
+	if !ok || list == nil || len(list.Block.Attributes) == 0 {
 		t.Fatalf("no list resource schema for %s", endpointType)
 	}
-	var listAttrs []string
+	dataSource, ok := h.schema.DataSourceSchemas["retivo_webhook_endpoints"]
+	if !ok {
+		t.Fatal("no schema for the retivo_webhook_endpoints data source")
+	}
 	for _, a := range list.Block.Attributes {
-		listAttrs = append(listAttrs, a.Name)
+		i := slices.IndexFunc(dataSource.Block.Attributes, func(d *tfprotov6.SchemaAttribute) bool { return d.Name == a.Name })
+		if i < 0 {
+			t.Errorf("the list resource's %q is not a filter of the data source", a.Name)
+			continue
+		}
+		d := dataSource.Block.Attributes[i]
+		if !a.Type.Equal(d.Type) || a.Optional != d.Optional || a.Required != d.Required || a.Description != d.Description {
+			t.Errorf("the list resource's %q differs from the data source's: %+v, %+v", a.Name, a, d)
+		}
 	}
-	slices.Sort(listAttrs)
-	if !slices.Equal(listAttrs, []string{"active", "subscribed_event", "url_contains"}) {
-		t.Errorf("list resource attributes %v", listAttrs)
-	}
-	if h.identity == nil || len(h.identity.IdentityAttributes) != 1 {
+	if h.identity == nil || len(h.identity.IdentityAttributes) == 0 {
 		t.Fatalf("identity schema %+v", h.identity)
 	}
-	if id := h.identity.IdentityAttributes[0]; id.Name != "id" || !id.RequiredForImport || !id.Type.Equal(tftypes.String) {
-		t.Errorf("identity attribute %+v", id)
+	for _, id := range h.identity.IdentityAttributes {
+		i := slices.IndexFunc(resourceSchema.Block.Attributes, func(a *tfprotov6.SchemaAttribute) bool { return a.Name == id.Name })
+		if i < 0 || !resourceSchema.Block.Attributes[i].Type.Equal(id.Type) || !id.RequiredForImport {
+			t.Errorf("identity attribute %+v is not a resource attribute of its type required for import", id)
+		}
 	}
 }

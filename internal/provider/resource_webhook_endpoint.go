@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -22,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
@@ -122,21 +121,6 @@ func WebhookEndpointSchema(ctx context.Context) schema.Schema {
 			"timeouts": endpointTimeoutsBlock(ctx),
 		},
 	}
-}
-
-// endpointTimeoutsBlock is the resource's timeouts block: one per operation.
-func endpointTimeoutsBlock(ctx context.Context) schema.Block {
-	return timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
-}
-
-// endpointTimeoutsAttrTypes are the attributes of the timeouts block, for a
-// null block in values built outside a plan (the list resource's results).
-func endpointTimeoutsAttrTypes(ctx context.Context) map[string]attr.Type {
-	attrTypes := map[string]attr.Type{}
-	for name, attribute := range endpointTimeoutsBlock(ctx).GetNestedObject().GetAttributes() {
-		attrTypes[name] = attribute.GetType()
-	}
-	return attrTypes
 }
 
 func (r *webhookEndpointResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
@@ -329,9 +313,6 @@ func (r *webhookEndpointResource) Delete(ctx context.Context, req resource.Delet
 	}
 }
 
-// duplicateCheckTimeout bounds the plan-time look for identical endpoints.
-const duplicateCheckTimeout = 30 * time.Second
-
 // ModifyPlan warns when a planned create would register an endpoint
 // identical to one the account already holds: the receiver would get every
 // event twice, or the existing one is a leftover of an interrupted or
@@ -346,8 +327,7 @@ func (r *webhookEndpointResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	var plan webhookEndpointResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.URL.IsUnknown() || plan.Description.IsUnknown() ||
-		plan.SubscribedEvents.IsUnknown() || plan.Active.IsUnknown() {
+	if resp.Diagnostics.HasError() || !configurableKnown(req.Plan) {
 		return
 	}
 	body, diags := createRequest(ctx, plan)
@@ -372,6 +352,23 @@ func (r *webhookEndpointResource) ModifyPlan(ctx context.Context, req resource.M
 				"replace it to get a new secret. If another resource or workspace manages it, the receiver will "+
 				"get every event twice.", body.URL, len(ids), strings.Join(ids, ", ")))
 	}
+}
+
+// configurableKnown reports whether every attribute a configuration can set
+// (Required or Optional in the schema) is known in the plan, so that the
+// request a create would send is known. The schema, not a list here, says
+// which attributes those are.
+func configurableKnown(plan tfsdk.Plan) bool {
+	attrs := map[string]tftypes.Value{}
+	if plan.Raw.As(&attrs) != nil {
+		return false
+	}
+	for name, attribute := range plan.Schema.GetAttributes() {
+		if (attribute.IsRequired() || attribute.IsOptional()) && !attrs[name].IsKnown() {
+			return false
+		}
+	}
+	return true
 }
 
 // ImportState takes the id from `terraform import`, an import block's id, or
@@ -451,18 +448,6 @@ func resolveUnknowns(m *webhookEndpointResourceModel) {
 	if m.Active.IsUnknown() {
 		m.Active = types.BoolNull()
 	}
-}
-
-// withTimeout bounds ctx by a timeouts block value or its default. ok is
-// false when the value cannot be read; diags says why.
-func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration, diags *diag.Diagnostics) (_ context.Context, _ context.CancelFunc, ok bool) {
-	d, problems := get(ctx, def)
-	diags.Append(problems...)
-	if problems.HasError() {
-		return ctx, func() {}, false
-	}
-	ctx, cancel := context.WithTimeout(ctx, d)
-	return ctx, cancel, true
 }
 
 // priorState reads the state Terraform holds, and makes the client mask its

@@ -26,6 +26,7 @@ import (
 
 	"github.com/retivo/terraform-provider-retivo/internal/acctest"
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
+	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
 
 // manyEndpoints is a configuration of n endpoints.
@@ -112,19 +113,22 @@ func TestAccWebhookEndpoint_persistentBadGateway(t *testing.T) {
 			},
 		},
 	})
-	elapsed := time.Since(start)
-	// The default budget is 5 retries; with max_retry_wait 50ms the whole
-	// run, Terraform included, stays within seconds.
-	if elapsed > 20*time.Second {
-		t.Errorf("the failing apply took %s", elapsed)
+	// Every call gives up after the default budget of 5 retries: the server
+	// saw whole runs of 1+5 attempts (one per list call Terraform's runs
+	// made). Counted rather than timed, so a slow machine cannot fail it.
+	attempts := int64(1 + retivo.DefaultMaxRetries)
+	if n := env.Server.TotalRequests(); n == 0 || n%attempts != 0 {
+		t.Errorf("the server saw %d requests, not whole runs of %d attempts per call", n, attempts)
 	}
 	logFaults(t, env, start)
 }
 
 func TestAccWebhookEndpoint_timeoutsBlockBoundsRetries(t *testing.T) {
 	env := acctest.NewEnv(t, localserver.Options{})
-	env.MaxRetryWait = "30s"
-	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Status: 503, RetryAfter: "20"})
+	env.MaxRetryWait = "10m"
+	// Retrying would mean waiting 120s: far beyond the 2s timeout, and far
+	// beyond what even a slow machine takes for the rest of the test.
+	env.Server.AddFault(localserver.Fault{Route: localserver.RouteCreate, Status: 503, RetryAfter: "120"})
 	var start time.Time // once the test runs: a parallel test first waits for the serial ones
 	acctest.ParallelTest(t, resource.TestCase{
 		PreCheck: func() { acctest.PreCheck(t); start = time.Now() },
@@ -138,11 +142,14 @@ resource "retivo_webhook_endpoint" "test" {
   }
 }
 `),
-				ExpectError: acctest.ErrorPattern("Timed out", "timeouts block"),
+				ExpectError: acctest.ErrorPattern("Could not create the webhook endpoint before the deadline", "timeouts block"),
 			},
 		},
 	})
-	if elapsed := time.Since(start); elapsed > 15*time.Second {
+	if n := env.Server.Count(localserver.RouteCreate); n != 1 {
+		t.Errorf("%d creates sent, want 1: the 2s timeout ends the wait for a retry", n)
+	}
+	if elapsed := time.Since(start); elapsed > time.Minute {
 		t.Errorf("a 2s create timeout took %s to stop", elapsed)
 	}
 	logFaults(t, env, start)

@@ -90,12 +90,6 @@ func (f *testWebhookEndpointFunction) Definition(_ context.Context, _ function.D
 	}
 }
 
-// Bounds of one call of the function, retries included.
-const (
-	defaultFunctionTimeout = time.Minute
-	maxFunctionTimeout     = 10 * time.Minute
-)
-
 func (f *testWebhookEndpointFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
 	var endpoint types.Dynamic
 	var options []types.Dynamic
