@@ -1,6 +1,6 @@
 // Package acctest holds what the provider's acceptance tests share: a local
 // Retivo server per test, provider factories, configuration helpers and the
-// Terraform CLI driven through terraform-exec against the provider (CLI).
+// CLI under test driven through terraform-exec (CLI).
 package acctest
 
 import (
@@ -29,16 +29,15 @@ var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 	"retivo": providerserver.NewProtocol6WithError(provider.New("test")()),
 }
 
-// Env is one test's world: a local Retivo server and a webhook receiver.
+// Env is one test's world: a local Retivo server (BaseURL is the API root)
+// and a webhook receiver that records test deliveries.
 type Env struct {
-	Server *localserver.Server
-	// BaseURL is the API root to give the provider.
-	BaseURL string
-	// Receiver records test deliveries; ReceiverURL reaches it.
+	Server      *localserver.Server
+	BaseURL     string
 	Receiver    *localserver.Receiver
 	ReceiverURL string
-	// MaxRetries and MaxRetryWait are the provider's retry settings; the
-	// wait is short by default so retries do not slow the tests down.
+	// The provider's retry settings; the wait is short by default so that
+	// retries do not slow the tests down.
 	MaxRetries   int
 	MaxRetryWait string
 }
@@ -73,14 +72,8 @@ func NewEnvWrapped(t testing.TB, opts localserver.Options, wrap func(http.Handle
 	receiver := localserver.NewReceiver()
 	hooks := httptest.NewServer(receiver)
 	t.Cleanup(hooks.Close)
-	return &Env{
-		Server:       server,
-		BaseURL:      api.URL + server.PathPrefix(),
-		Receiver:     receiver,
-		ReceiverURL:  hooks.URL,
-		MaxRetries:   retivo.DefaultMaxRetries,
-		MaxRetryWait: "50ms",
-	}
+	return &Env{Server: server, BaseURL: api.URL + server.PathPrefix(), Receiver: receiver, ReceiverURL: hooks.URL,
+		MaxRetries: retivo.DefaultMaxRetries, MaxRetryWait: "50ms"}
 }
 
 // ProviderBlock is a provider block for this environment that sets every
@@ -106,10 +99,8 @@ func (e *Env) Config(body string) string {
 }
 
 // SetProviderEnv is the one way a test sets the provider's environment
-// variables (provider.EnvVars): it clears them all, then sets the given ones,
-// for the rest of the test. It is only for tests that exercise the
-// environment (the function reads it; the provider falls back to it), and
-// such tests cannot run in parallel: t.Setenv panics in a parallel test.
+// variables (provider.EnvVars): it clears them all, then sets values, for the
+// rest of the test, which cannot be parallel (t.Setenv panics then).
 func SetProviderEnv(t *testing.T, values map[string]string) {
 	t.Helper()
 	for _, name := range provider.EnvVars {
@@ -117,9 +108,8 @@ func SetProviderEnv(t *testing.T, values map[string]string) {
 	}
 }
 
-// ConfigKeyFromEnv is Config with the API key given through RETIVO_API_KEY
-// instead of the provider block, so that it appears in no configuration. It
-// sets the environment: the test must be serial (SerialTest).
+// ConfigKeyFromEnv is Config with the API key in RETIVO_API_KEY, in no
+// configuration; the test must be serial (SerialTest).
 func (e *Env) ConfigKeyFromEnv(t *testing.T, body string) string {
 	SetProviderEnv(t, map[string]string{provider.EnvAPIKey: APIKey})
 	return e.providerBlock("") + body
@@ -130,11 +120,7 @@ func (e *Env) ConfigKeyFromEnv(t *testing.T, body string) string {
 func ErrorPattern(parts ...string) *regexp.Regexp {
 	quoted := make([]string, len(parts))
 	for i, p := range parts {
-		words := strings.Fields(p)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		quoted[i] = strings.Join(words, `\s+`)
+		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`) // QuoteMeta leaves spaces as they are
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*`))
 }
@@ -151,9 +137,8 @@ func PreCheck(t *testing.T) {
 	}
 }
 
-// ParallelTest runs an acceptance test case in parallel with the others, with
-// what every test of this provider shares filled in when the case leaves it
-// empty: the Terraform CLI check and the in-process provider.
+// ParallelTest runs an acceptance test case in parallel with the others,
+// with PreCheck and the in-process provider when the case sets neither.
 func ParallelTest(t *testing.T, c resource.TestCase) {
 	t.Helper()
 	resource.ParallelTest(t, withDefaults(t, c))

@@ -107,21 +107,18 @@ func StateEndpoints(state *tfjson.State) map[string]string {
 
 // serverMatches compares the server with a map of endpoint id to secret.
 func (e *Env) serverMatches(inState map[string]string) error {
-	for id, secret := range inState {
-		if secret == "" {
-			return fmt.Errorf("endpoint %s has no secret in state", id)
-		}
-	}
 	stored := e.Server.Endpoints()
 	if len(stored) != len(inState) {
 		return fmt.Errorf("server holds %d endpoints, state %d", len(stored), len(inState))
 	}
-	for _, ep := range stored {
+	for _, ep := range stored { // the same number: every endpoint in the state is one of these
 		secret, ok := inState[ep.ID]
-		if !ok {
+		switch {
+		case !ok:
 			return fmt.Errorf("endpoint %s on the server is not in state (an orphan)", ep.ID)
-		}
-		if secret != ep.Secret {
+		case secret == "":
+			return fmt.Errorf("endpoint %s has no secret in state", ep.ID)
+		case secret != ep.Secret:
 			return fmt.Errorf("endpoint %s: the state's secret is not the server's", ep.ID)
 		}
 	}

@@ -2,6 +2,7 @@ package acctest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -24,19 +25,19 @@ import (
 )
 
 // CLI runs the CLI under test (TF_ACC_TERRAFORM_PATH, else terraform) through
-// terraform-exec in a directory of its own, for what terraform-plugin-testing
-// does not show: human-readable output, validate, logs. A command's output is
-// its stdout and stderr in one text; -no-color and -input=false are implied.
-// A CLI runs one command at a time.
+// terraform-exec in a directory of its own, one command at a time, for what
+// terraform-plugin-testing does not show: human-readable output, validate,
+// logs. Output is stdout and stderr in one text; -no-color and -input=false
+// are implied.
 type CLI struct {
 	Dir      string
 	tf       *tfexec.Terraform
-	reattach tfexec.ReattachInfo // nil when the CLI starts the provider itself
-	rawEnv   []string            // the environment of command
+	reattach *tfexec.ReattachOption // of nothing when the CLI starts the provider itself
+	rawEnv   []string               // the environment of command
 }
 
 // NewCLI writes config to a fresh directory, serves the provider in this
-// process for the CLI to reattach to, until the test ends, and runs init.
+// process for the CLI to reattach to, and runs init.
 func NewCLI(t *testing.T, config string) *CLI {
 	t.Helper()
 	return NewCLIFiles(t, map[string]string{"main.tf": config})
@@ -45,30 +46,27 @@ func NewCLI(t *testing.T, config string) *CLI {
 // NewCLIFiles is NewCLI for a configuration of several files, by name.
 func NewCLIFiles(t *testing.T, files map[string]string) *CLI {
 	t.Helper()
-	dir := writeConfigDir(t, files)
-	ctx, cancel := context.WithCancel(context.Background())
+	files, dir := configFiles(t, files), t.TempDir()
 	// Provider logs follow TF_LOG like terraform-plugin-testing's do.
-	reattach, closed, err := tfcli.ServeAt(ctx, ProviderAddress(), tf6server.WithLoggingSink(t))
+	reattach, stop, err := tfcli.ServeAt(ProviderAddress(), tf6server.WithLoggingSink(t))
 	if err != nil {
-		cancel()
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cancel(); <-closed })
-	writeFile(t, filepath.Join(dir, ".terraformrc"), "") // a private, empty CLI config
-	c := newCLI(t, dir, tfcli.PrivateEnv(filepath.Join(dir, ".terraformrc")), reattach)
-	if out, err := c.run(t, func(ctx context.Context) error { return c.tf.Init(ctx, tfexec.Reattach(reattach)) }); err != nil {
+	t.Cleanup(stop)
+	files[".terraformrc"] = "" // a private, empty CLI config
+	c := newCLI(t, dir, files, tfcli.PrivateEnv(filepath.Join(dir, ".terraformrc")), reattach)
+	if out, err := c.run(t, func(ctx context.Context) error { return c.tf.Init(ctx, c.reattach) }); err != nil {
 		t.Fatalf("terraform init: %v\n%s", err, out)
 	}
 	return c
 }
 
 // NewDevOverridesCLI is NewCLI with the provider built and run the way
-// Terraform runs an installed one: a dev_overrides CLI configuration, so the
-// CLI starts its own provider process for each command (and each walk of
-// one), which is what users see. The build is cached by Go's build cache.
+// Terraform runs an installed one (dev_overrides): a provider process for
+// each command, and each walk of one, as users see it.
 func NewDevOverridesCLI(t *testing.T, config string) *CLI {
 	t.Helper()
-	dir, providerDir := writeConfigDir(t, map[string]string{"main.tf": config}), t.TempDir()
+	files, dir, providerDir := configFiles(t, map[string]string{"main.tf": config}), t.TempDir(), t.TempDir()
 	_, self, _, _ := runtime.Caller(0)
 	build := exec.Command("go", "build", "-o", filepath.Join(providerDir, "terraform-provider-retivo"), ".")
 	build.Dir = filepath.Join(filepath.Dir(self), "..", "..")
@@ -79,59 +77,52 @@ func NewDevOverridesCLI(t *testing.T, config string) *CLI {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newCLI(t, dir, env, nil)
+	return newCLI(t, dir, files, env, nil)
 }
 
-func newCLI(t *testing.T, dir string, env []string, reattach tfexec.ReattachInfo) *CLI {
+// newCLI writes files into dir and sets up the CLI under test there.
+func newCLI(t *testing.T, dir string, files map[string]string, env []string, reattach tfexec.ReattachInfo) *CLI {
 	t.Helper()
 	path, err := lookTerraform()
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &CLI{Dir: dir, reattach: reattach, rawEnv: append(env, "TF_IN_AUTOMATION=1")}
+	c := &CLI{Dir: dir, reattach: tfexec.Reattach(reattach), rawEnv: append(env, "TF_IN_AUTOMATION=1")}
 	if reattach != nil {
 		info, _ := json.Marshal(reattach)
 		c.rawEnv = append(c.rawEnv, "TF_REATTACH_PROVIDERS="+string(info))
 	}
-	if c.tf, err = tfcli.NewTerraform(dir, path, env); err != nil {
+	if c.tf, err = tfcli.NewTerraform(dir, path, env, files); err != nil {
 		t.Fatal(err)
 	}
 	return c
 }
 
-// writeConfigDir writes a configuration's files to a fresh directory, with a
-// required_providers block for the provider's source unless one has its own.
-func writeConfigDir(t *testing.T, files map[string]string) string {
+// configFiles skips the test unless TF_ACC is set, and adds to files a
+// required_providers block for the provider's source unless one has one.
+func configFiles(t *testing.T, files map[string]string) map[string]string {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 to run tests that drive the Terraform CLI")
 	}
-	dir := t.TempDir()
+	files = maps.Clone(files)
 	if !strings.Contains(strings.Join(slices.Collect(maps.Values(files)), ""), "required_providers") {
-		writeFile(t, filepath.Join(dir, "terraform.tf"), `terraform {
+		files["terraform.tf"] = `terraform {
   required_providers {
     retivo = { source = "retivo/retivo" }
   }
 }
-`)
+`
 	}
-	for name, content := range files {
-		writeFile(t, filepath.Join(dir, name), content)
-	}
-	return dir
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	return files
 }
 
 // WriteMain replaces the configuration's main.tf, for a test's next step.
 func (c *CLI) WriteMain(t *testing.T, config string) {
 	t.Helper()
-	writeFile(t, filepath.Join(c.Dir, "main.tf"), config)
+	if err := tfcli.WriteFiles(c.Dir, map[string]string{"main.tf": config}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TraceLog makes the next commands but Exec and Start write a TRACE log to
@@ -142,13 +133,13 @@ func (c *CLI) TraceLog(path string) {
 
 // Apply runs apply -auto-approve.
 func (c *CLI) Apply(t *testing.T, opts ...tfexec.ApplyOption) (string, error) {
-	return c.run(t, func(ctx context.Context) error { return c.tf.Apply(ctx, append(opts, tfexec.Reattach(c.reattach))...) })
+	return c.run(t, func(ctx context.Context) error { return c.tf.Apply(ctx, append(opts, c.reattach)...) })
 }
 
 // Plan runs plan; changes is what -detailed-exitcode tells.
 func (c *CLI) Plan(t *testing.T, opts ...tfexec.PlanOption) (out string, changes bool, err error) {
 	out, err = c.run(t, func(ctx context.Context) (err error) {
-		changes, err = c.tf.Plan(ctx, append(opts, tfexec.Reattach(c.reattach))...)
+		changes, err = c.tf.Plan(ctx, append(opts, c.reattach)...)
 		return err
 	})
 	return out, changes, err
@@ -156,20 +147,18 @@ func (c *CLI) Plan(t *testing.T, opts ...tfexec.PlanOption) (out string, changes
 
 // Destroy runs destroy -auto-approve.
 func (c *CLI) Destroy(t *testing.T, opts ...tfexec.DestroyOption) (string, error) {
-	return c.run(t, func(ctx context.Context) error {
-		return c.tf.Destroy(ctx, append(opts, tfexec.Reattach(c.reattach))...)
-	})
+	return c.run(t, func(ctx context.Context) error { return c.tf.Destroy(ctx, append(opts, c.reattach)...) })
 }
 
 // Import runs import.
 func (c *CLI) Import(t *testing.T, address, id string) (string, error) {
-	return c.run(t, func(ctx context.Context) error { return c.tf.Import(ctx, address, id, tfexec.Reattach(c.reattach)) })
+	return c.run(t, func(ctx context.Context) error { return c.tf.Import(ctx, address, id, c.reattach) })
 }
 
 // Show is the state that show -json prints.
 func (c *CLI) Show(t *testing.T) (state *tfjson.State, err error) {
 	_, err = c.run(t, func(ctx context.Context) (err error) {
-		state, err = c.tf.Show(ctx, tfexec.Reattach(c.reattach))
+		state, err = c.tf.Show(ctx, c.reattach)
 		return err
 	})
 	return state, err
@@ -251,9 +240,9 @@ func (c *CLI) Exec(t *testing.T, stdin string, args ...string) (string, error) {
 	return out.String(), err
 }
 
-// Start starts a command without waiting for it, for the tests that send it
-// a signal of their own choosing (terraform-exec only interrupts, on
-// cancellation); the caller waits for cmd. out collects its output.
+// Start starts a command for the tests that send it a signal of their own
+// choosing (terraform-exec only interrupts, on cancellation); the caller
+// waits for cmd. out collects its output.
 func (c *CLI) Start(t *testing.T, args ...string) (cmd *exec.Cmd, out *bytes.Buffer, err error) {
 	cmd, out = c.command(t, args...)
 	return cmd, out, cmd.Start()
@@ -275,10 +264,7 @@ func ProviderAddress() string {
 }
 
 func lookTerraform() (string, error) {
-	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
-		return p, nil
-	}
-	return exec.LookPath("terraform")
+	return exec.LookPath(cmp.Or(os.Getenv("TF_ACC_TERRAFORM_PATH"), "terraform"))
 }
 
 var cliVersion = sync.OnceValues(func() (*version.Version, error) {
@@ -299,10 +285,9 @@ func TerraformVersion(t *testing.T) *version.Version {
 	return v
 }
 
-// SkipBelow skips a test that drives a feature the CLI under test lacks
-// before the given Terraform version (OpenTofu reports its own version,
-// which is below every Terraform version with the newer features). The CLI
-// matrix (make testacc-matrix) runs the test on a CLI that has the feature.
+// SkipBelow skips a test of a feature the CLI under test lacks, before the
+// given Terraform version (OpenTofu's own version is below every Terraform
+// version with the newer features); make testacc-matrix runs it elsewhere.
 func SkipBelow(t *testing.T, minimum *version.Version, feature string) {
 	t.Helper()
 	if v := TerraformVersion(t); v.LessThan(minimum) {

@@ -1,10 +1,10 @@
 // Package tfcli is what the tools that drive the Terraform CLI against this
-// provider share (the acceptance-test helpers, the demo, the benchmark, the
-// install test): the provider served in-process, a private environment,
-// terraform-exec set up with it, the CLI's version and signal handling.
+// provider share (acctest, the demo, the bench, the install test), and the
+// signal handling that the local server uses too.
 package tfcli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -29,83 +29,80 @@ import (
 // ProviderAddress is the provider's registry address.
 const ProviderAddress = "registry.terraform.io/retivo/retivo"
 
-// AddressOnHost is the provider's address on another registry host. The
-// same `source = "retivo/retivo"` means registry.terraform.io/retivo/retivo to
-// Terraform and registry.opentofu.org/retivo/retivo to OpenTofu; an empty
-// host means Terraform's.
+// AddressOnHost is the provider's address on a registry host ("" means
+// Terraform's): `source = "retivo/retivo"` is registry.opentofu.org/... to
+// OpenTofu.
 func AddressOnHost(host string) string {
-	if host == "" {
-		return ProviderAddress
-	}
-	return host + "/retivo/retivo"
+	return cmp.Or(host, "registry.terraform.io") + "/retivo/retivo"
 }
 
-// ServeAt runs the provider in this process in debug mode until ctx ends,
-// under the address the CLI resolves the source to (AddressOnHost), and
-// returns what tfexec.Reattach needs and a channel closed once it stopped.
-// A reattached provider makes the CLI print no dev_overrides warning; init
-// is still needed, and installs nothing for it.
-func ServeAt(ctx context.Context, address string, opts ...tf6server.ServeOpt) (tfexec.ReattachInfo, <-chan struct{}, error) {
-	configs := make(chan *plugin.ReattachConfig, 1)
-	closed := make(chan struct{})
-	errs := make(chan error, 1)
-	opts = append([]tf6server.ServeOpt{
-		tf6server.WithDebug(ctx, configs, closed),
-		tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
-		tf6server.WithoutLogStderrOverride(),
-	}, opts...)
+// ServeAt runs the provider in this process in debug mode under address and
+// returns what tfexec.Reattach needs and a function that stops it. A
+// reattached provider makes the CLI print no dev_overrides warning; init is
+// still needed, and installs nothing for it.
+func ServeAt(address string, opts ...tf6server.ServeOpt) (tfexec.ReattachInfo, func(), error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	configs, closed, errs := make(chan *plugin.ReattachConfig, 1), make(chan struct{}), make(chan error, 1)
+	opts = append([]tf6server.ServeOpt{tf6server.WithDebug(ctx, configs, closed),
+		tf6server.WithGoPluginLogger(hclog.NewNullLogger()), tf6server.WithoutLogStderrOverride()}, opts...)
 	go func() {
 		errs <- tf6server.Serve(address, providerserver.NewProtocol6(provider.New("dev")()), opts...)
 	}()
 	select {
 	case rc := <-configs:
-		return tfexec.ReattachInfo{address: {Protocol: string(rc.Protocol), ProtocolVersion: rc.ProtocolVersion,
-			Pid: rc.Pid, Test: rc.Test, Addr: tfexec.ReattachConfigAddr{Network: rc.Addr.Network(), String: rc.Addr.String()}}}, closed, nil
+		addr := tfexec.ReattachConfigAddr{Network: rc.Addr.Network(), String: rc.Addr.String()}
+		info := tfexec.ReattachConfig{Protocol: string(rc.Protocol), ProtocolVersion: rc.ProtocolVersion, Pid: rc.Pid, Test: rc.Test, Addr: addr}
+		return tfexec.ReattachInfo{address: info}, func() { cancel(); <-closed }, nil
 	case err := <-errs:
-		if err == nil {
-			err = errors.New("stopped before it started")
-		}
-		return nil, nil, fmt.Errorf("serving the provider: %w", err)
+		cancel()
+		return nil, nil, fmt.Errorf("serving the provider: %w", cmp.Or(err, errors.New("stopped before it started")))
 	}
 }
 
 // DevOverridesEnv writes a CLI configuration into dir whose dev_overrides
-// map each provider address in overrides to the directory of its binary,
-// and returns PrivateEnv for it with extra.
+// map provider addresses to their binaries' directories, and returns
+// PrivateEnv for it with extra.
 func DevOverridesEnv(dir string, overrides map[string]string, extra ...string) ([]string, error) {
-	rc := filepath.Join(dir, "terraform.rc")
 	var lines strings.Builder
 	for _, address := range slices.Sorted(maps.Keys(overrides)) {
 		fmt.Fprintf(&lines, "    %q = %q\n", address, overrides[address])
 	}
 	config := fmt.Sprintf("provider_installation {\n  dev_overrides {\n%s  }\n  direct {}\n}\n", lines.String())
-	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
-		return nil, err
-	}
-	return PrivateEnv(rc, extra...), nil
+	return PrivateEnv(filepath.Join(dir, "terraform.rc"), extra...), WriteFiles(dir, map[string]string{"terraform.rc": config})
 }
 
-// PrivateEnv is the environment for a CLI that must see only what it is
-// given: this process's without any TF_* or RETIVO_* variable (the user's own
-// CLI config, logging and credentials stay out), plus the CLI configuration
-// file cliConfig (OpenTofu reads TF_CLI_CONFIG_FILE too), CHECKPOINT_DISABLE
-// and extra.
+// PrivateEnv is this process's environment without any TF_* or RETIVO_*
+// variable (the user's CLI config, logging and credentials stay out), with
+// the CLI configuration file cliConfig (OpenTofu reads TF_CLI_CONFIG_FILE
+// too), CHECKPOINT_DISABLE and extra.
 func PrivateEnv(cliConfig string, extra ...string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if !strings.HasPrefix(name, "TF_") && !strings.HasPrefix(name, "RETIVO_") {
-			env = append(env, kv)
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, "TF_") || strings.HasPrefix(kv, "RETIVO_")
+	})
+	return append(append(env, "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1"), extra...)
+}
+
+// WriteFiles writes files, by path relative to dir, making directories.
+func WriteFiles(dir string, files map[string]string) error {
+	for name, content := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			return err
 		}
 	}
-	env = append(env, "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1")
-	return append(env, extra...)
+	return nil
 }
 
-// NewTerraform is terraform-exec for the CLI at execPath in dir with the
-// environment env (PrivateEnv), which must hold none of the variables it sets
-// itself (TF_LOG*, TF_REATTACH_PROVIDERS, TF_VAR_*, ...).
-func NewTerraform(dir, execPath string, env []string) (*tfexec.Terraform, error) {
+// NewTerraform writes files into dir and returns terraform-exec for the CLI
+// at execPath there, with env (PrivateEnv), which must hold none of the
+// variables terraform-exec sets itself (TF_LOG*, TF_REATTACH_PROVIDERS, ...).
+func NewTerraform(dir, execPath string, env []string, files map[string]string) (*tfexec.Terraform, error) {
+	if err := WriteFiles(dir, files); err != nil {
+		return nil, err
+	}
 	tf, err := tfexec.NewTerraform(dir, execPath)
 	if err != nil {
 		return nil, err
@@ -121,12 +118,22 @@ func NewTerraform(dir, execPath string, env []string) (*tfexec.Terraform, error)
 // Version is the version of the CLI at execPath; OpenTofu reports its own,
 // below every Terraform version with the newer features.
 func Version(ctx context.Context, execPath string) (*version.Version, error) {
-	tf, err := NewTerraform(os.TempDir(), execPath, PrivateEnv(os.DevNull))
+	tf, err := NewTerraform(os.TempDir(), execPath, PrivateEnv(os.DevNull), nil)
 	if err != nil {
 		return nil, err
 	}
 	v, _, err := tf.Version(ctx, true)
 	return v, err
+}
+
+// PlanNoChanges runs plan, which must find nothing to change: after apply,
+// its refresh sees an object not stored, or stored otherwise, as a change.
+func PlanNoChanges(ctx context.Context, tf *tfexec.Terraform, opts ...tfexec.PlanOption) error {
+	changes, err := tf.Plan(ctx, opts...)
+	if err == nil && changes {
+		err = errors.New("the plan after apply has changes")
+	}
+	return err
 }
 
 // RunInterruptible runs run under a context that SIGINT or SIGTERM cancels

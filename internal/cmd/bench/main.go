@@ -1,17 +1,14 @@
 // Command bench is the Terraform part of `make bench`: terraform, driven
-// through terraform-exec against the local Retivo server, with one line per
-// command in the Go benchmark format for benchstat. Apply, Plan and Destroy
-// of N endpoints run interleaved with the same commands for the framework
-// floor (./floor) and terraform_data (no plugin); Refresh plans the managed
-// endpoints in a small and a large account, alternating; DataSourcePlan
-// reads retivo_webhook_endpoints over accounts of each size. Each line has
-// the wall time, the plugins' CPU time and peak RSS (from ./pluginmeter),
+// through terraform-exec against the local Retivo server, one line per
+// command in the Go benchmark format for benchstat (README, Performance):
+// Apply, Plan and Destroy interleaved with the framework floor (./floor) and
+// terraform_data; Refresh; DataSourcePlan; SharedAccountApply. Each line has
+// the wall time, the plugins' CPU time and peak RSS (./pluginmeter),
 // Terraform's own CPU time and the API's list calls.
 package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -24,6 +21,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
 	"github.com/retivo/terraform-provider-retivo/internal/tfcli"
@@ -41,6 +39,7 @@ var (
 	account    = flag.Int("account", 20_000, "size of the large account for the refresh of -managed endpoints (0: skip)")
 	managed    = flag.Int("managed", 500, "managed endpoints refreshed in the small and the large account")
 	dataSource = flag.String("data-source", "10000,20000", "comma-separated account sizes read by retivo_webhook_endpoints (empty: skip)")
+	shared     = flag.Int("shared", 4, "concurrent applies of 25 endpoints each, in an account limited to 10 requests a second and without a limit (0: skip)")
 )
 
 func main() {
@@ -55,11 +54,9 @@ func main() {
 // bench is one run's world: the local server and the environment in which
 // Terraform installs the provider and the floor from this run's builds.
 type bench struct {
-	work   string
-	server *localserver.Server
-	env    []string
-	// pluginUsage is where every plugin meter records its plugin's usage.
-	pluginUsage string
+	work, pluginUsage string // pluginUsage: where the plugin meters write
+	server            *localserver.Server
+	env               []string
 }
 
 func run(ctx context.Context) error {
@@ -90,14 +87,13 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer stopServer()
-	env, err := tfcli.DevOverridesEnv(work,
+	b := &bench{work: work, server: server, pluginUsage: filepath.Join(work, "plugin-usage")}
+	b.env, err = tfcli.DevOverridesEnv(work,
 		map[string]string{tfcli.ProviderAddress: filepath.Join(work, "provider"), floorAddress: filepath.Join(work, "floor")},
-		"RETIVO_API_KEY="+benchKey, "RETIVO_BASE_URL="+apiURL+server.PathPrefix(),
-		"RETIVO_BENCH_PLUGIN_USAGE="+filepath.Join(work, "plugin-usage"))
+		"RETIVO_API_KEY="+benchKey, "RETIVO_BASE_URL="+apiURL+server.PathPrefix(), "RETIVO_BENCH_PLUGIN_USAGE="+b.pluginUsage)
 	if err != nil {
 		return err
 	}
-	b := &bench{work: work, server: server, env: env, pluginUsage: filepath.Join(work, "plugin-usage")}
 	version, err := tfcli.Version(ctx, "terraform")
 	if err != nil {
 		return err
@@ -105,75 +101,48 @@ func run(ctx context.Context) error {
 	// Configuration lines: benchstat prints them over its tables and
 	// compares only results taken under the same ones.
 	fmt.Printf("goos: %s\ngoarch: %s\nterraform: %s\nserver-latency: %s\n", runtime.GOOS, runtime.GOARCH, version, *latency)
-
-	if err := b.compare(ctx, parseInts(*sizes)); err != nil {
-		return err
-	}
-	if *account > 0 {
-		if err := b.refresh(ctx); err != nil {
+	for _, part := range []func(context.Context) error{b.compare, b.refresh, b.dataSource, b.sharedAccount} {
+		if err := part(ctx); err != nil {
 			return err
 		}
 	}
-	return b.dataSource(ctx, parseInts(*dataSource))
+	return nil
 }
 
-// newConfig writes config into the directory name and sets up Terraform
-// there.
 func (b *bench) newConfig(name, config string) (*tfexec.Terraform, error) {
-	dir := filepath.Join(b.work, name)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
-		return nil, err
-	}
-	return tfcli.NewTerraform(dir, "terraform", b.env)
+	return tfcli.NewTerraform(filepath.Join(b.work, name), "terraform", b.env, map[string]string{"main.tf": config})
 }
 
-type command func(context.Context, *tfexec.Terraform) error
-
-// cycle is what compare measures, in this order.
-var cycle = []struct {
-	name string
-	run  command
-}{
-	{"Apply", func(ctx context.Context, tf *tfexec.Terraform) error { return tf.Apply(ctx) }},
-	{"Plan", planWithoutChanges},
-	{"Destroy", func(ctx context.Context, tf *tfexec.Terraform) error { return tf.Destroy(ctx) }},
-}
-
-// planWithoutChanges is a plan (a refresh) after apply, which must find
-// nothing to change.
-func planWithoutChanges(ctx context.Context, tf *tfexec.Terraform) error {
-	changes, err := tf.Plan(ctx)
-	if err == nil && changes {
-		err = errors.New("the plan after apply has changes")
+// compare runs apply, plan (no changes) and destroy of n endpoints for the
+// floor, the provider and terraform_data, a full cycle of each per run.
+func (b *bench) compare(ctx context.Context) error {
+	cycle := []struct {
+		name string
+		run  func(context.Context, *tfexec.Terraform) error
+	}{
+		{"Apply", func(ctx context.Context, tf *tfexec.Terraform) error { return tf.Apply(ctx) }},
+		{"Plan", func(ctx context.Context, tf *tfexec.Terraform) error { return tfcli.PlanNoChanges(ctx, tf) }},
+		{"Destroy", func(ctx context.Context, tf *tfexec.Terraform) error { return tf.Destroy(ctx) }},
 	}
-	return err
-}
-
-// compare runs the cycle on n endpoints for the floor, the provider and
-// terraform_data, a full cycle of each per run.
-func (b *bench) compare(ctx context.Context, sizes []int) error {
 	subjects := []string{"floor", "provider", "terraform_data"}
-	for _, n := range sizes {
+	for _, n := range parseInts(*sizes) {
 		configs := map[string]*tfexec.Terraform{}
 		for subject, config := range map[string]string{
-			"floor":          endpointsConfig(n, floorAddress),
-			"provider":       endpointsConfig(n, tfcli.ProviderAddress),
+			"floor":          config(floorAddress, endpoints(n, "hooks")),
+			"provider":       config(tfcli.ProviderAddress, endpoints(n, "hooks")),
 			"terraform_data": fmt.Sprintf("resource \"terraform_data\" \"e\" {\n  count = %d\n  input = \"https://example.com/hooks/${count.index}\"\n}\n", n),
 		} {
-			tf, err := b.newConfig(fmt.Sprintf("%s-%d", subject, n), config)
-			if err != nil {
+			var err error
+			if configs[subject], err = b.newConfig(fmt.Sprintf("%s-%d", subject, n), config); err != nil {
 				return err
 			}
-			configs[subject] = tf
 		}
 		for run := range *runs {
 			fmt.Fprintf(os.Stderr, "N=%d: run %d of %d…\n", n, run+1, *runs)
 			for _, subject := range subjects {
 				for _, c := range cycle {
-					if err := b.measure(ctx, fmt.Sprintf("%s/n=%d/subject=%s", c.name, n, subject), configs[subject], c.run); err != nil {
+					name := fmt.Sprintf("%s/n=%d/subject=%s", c.name, n, subject)
+					if _, err := b.measure(name, func() error { return c.run(ctx, configs[subject]) }); err != nil {
 						return err
 					}
 				}
@@ -187,7 +156,10 @@ func (b *bench) compare(ctx context.Context, sizes []int) error {
 // account holding only them and in one filled up to -account endpoints,
 // alternating, and destroys them.
 func (b *bench) refresh(ctx context.Context) error {
-	tf, err := b.newConfig("refresh", endpointsConfig(*managed, tfcli.ProviderAddress))
+	if *account <= 0 {
+		return nil
+	}
+	tf, err := b.newConfig("refresh", config(tfcli.ProviderAddress, endpoints(*managed, "hooks")))
 	if err != nil {
 		return err
 	}
@@ -197,10 +169,8 @@ func (b *bench) refresh(ctx context.Context) error {
 	for run := range *runs {
 		fmt.Fprintf(os.Stderr, "refresh of %d in an account of %d: run %d of %d…\n", *managed, *account, run+1, *runs)
 		for _, size := range []int{*managed, *account} {
-			err := b.withOthers(size-*managed, func() error {
-				return b.measure(ctx, fmt.Sprintf("Refresh/managed=%d/account=%d", *managed, size), tf, planWithoutChanges)
-			})
-			if err != nil {
+			name := fmt.Sprintf("Refresh/managed=%d/account=%d", *managed, size)
+			if err := b.withOthers(size-*managed, name, func() error { return tfcli.PlanNoChanges(ctx, tf) }); err != nil {
 				return err
 			}
 		}
@@ -211,22 +181,26 @@ func (b *bench) refresh(ctx context.Context) error {
 // dataSource plans a configuration that reads retivo_webhook_endpoints in
 // accounts of each size, the sizes interleaved run by run, and checks that
 // the plan saw every endpoint.
-func (b *bench) dataSource(ctx context.Context, sizes []int) error {
-	tf, err := b.newConfig("data-source", dataSourceConfig)
+func (b *bench) dataSource(ctx context.Context) error {
+	tf, err := b.newConfig("data-source", config(tfcli.ProviderAddress, `data "retivo_webhook_endpoints" "all" {}
+
+output "count" {
+  value = length(data.retivo_webhook_endpoints.all.endpoints)
+}
+`))
 	if err != nil {
 		return err
 	}
 	var output strings.Builder
 	tf.SetStdout(&output)
-	plan := func(ctx context.Context, tf *tfexec.Terraform) error {
-		_, err := tf.Plan(ctx) // a change: the output's value
-		return err
-	}
 	for run := range *runs {
-		for _, n := range sizes {
+		for _, n := range parseInts(*dataSource) {
 			fmt.Fprintf(os.Stderr, "retivo_webhook_endpoints over %d endpoints: run %d of %d…\n", n, run+1, *runs)
 			output.Reset()
-			err := b.withOthers(n, func() error { return b.measure(ctx, fmt.Sprintf("DataSourcePlan/endpoints=%d", n), tf, plan) })
+			err := b.withOthers(n, fmt.Sprintf("DataSourcePlan/endpoints=%d", n), func() error {
+				_, err := tf.Plan(ctx) // a change: the output's value
+				return err
+			})
 			if err != nil {
 				return err
 			}
@@ -238,50 +212,105 @@ func (b *bench) dataSource(ctx context.Context, sizes []int) error {
 	return nil
 }
 
-// withOthers runs f with n more endpoints in the account, which nobody
-// manages.
-func (b *bench) withOthers(n int, f func() error) error {
+// sharedAccount is issue 22's shared account: -shared CI pipelines (a
+// directory and provider process each, default settings) apply 25 endpoints
+// each at once, without a limit, then under the account's (429 and
+// Retry-After: 1 beyond a token bucket of 10 requests a second). The limited
+// line adds the requests answered, the 429s and the floor: the answered
+// requests at the allowed rate plus the same run's applies without a limit.
+func (b *bench) sharedAccount(ctx context.Context) error {
+	const perWorkspace, perSecond = 25, 10
+	tfs := make([]*tfexec.Terraform, *shared)
+	for i := range tfs {
+		var err error
+		if tfs[i], err = b.newConfig(fmt.Sprint("shared-", i), config(tfcli.ProviderAddress, endpoints(perWorkspace, fmt.Sprint("workspace-", i)))); err != nil {
+			return err
+		}
+	}
+	all := func(command func(*tfexec.Terraform) error) error {
+		var g errgroup.Group
+		for _, tf := range tfs {
+			g.Go(func() error { return command(tf) })
+		}
+		return g.Wait()
+	}
+	apply := func() error { return all(func(tf *tfexec.Terraform) error { return tf.Apply(ctx) }) }
+	destroy := func(tf *tfexec.Terraform) error { return tf.Destroy(ctx) }
+	name := fmt.Sprintf("SharedAccountApply/workspaces=%d/endpoints=%d/limit=", *shared, perWorkspace)
+	for run := range *runs {
+		fmt.Fprintf(os.Stderr, "%d concurrent applies in a shared account: run %d of %d…\n", *shared, run+1, *runs)
+		unlimited, err := b.measure(name+"none", apply)
+		if err == nil {
+			err = all(destroy)
+		}
+		if err != nil {
+			return err
+		}
+		b.server.AddFault(localserver.Fault{PerSecond: perSecond, Status: 429, RetryAfter: "1"})
+		_, err = b.measure(name+strconv.Itoa(perSecond), apply, func(wall time.Duration) string {
+			tooMany := int64(b.server.Injected())
+			answered := b.server.TotalRequests() - tooMany
+			floor := time.Duration(answered)*time.Second/perSecond + unlimited
+			return fmt.Sprintf(" %d answered/op %d 429s/op %.3f 429s-per-answered %d floor-ns/op %.3f x-floor",
+				answered, tooMany, float64(tooMany)/float64(answered), floor.Nanoseconds(), wall.Seconds()/floor.Seconds())
+		})
+		b.server.ClearFaults()
+		if err == nil {
+			err = all(destroy)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// withOthers measures run with n more endpoints, unmanaged, in the account.
+func (b *bench) withOthers(n int, name string, run func() error) error {
 	ids := make([]string, n)
 	for i := range ids {
-		ids[i] = b.server.InsertEndpoint(localserver.Endpoint{
-			URL:              fmt.Sprintf("https://example.com/others/%d", i),
-			SubscribedEvents: []string{"order.created", "order.paid"},
-			Active:           true,
-		}).ID
+		ids[i] = b.server.InsertEndpoint(localserver.Endpoint{URL: fmt.Sprintf("https://example.com/others/%d", i),
+			SubscribedEvents: []string{"order.created", "order.paid"}, Active: true}).ID
 	}
 	defer func() {
 		for _, id := range ids {
 			b.server.RemoveEndpoint(id)
 		}
 	}()
-	return f()
+	_, err := b.measure(name, run)
+	return err
 }
 
-// measure runs run and prints its figures as the benchmark line name.
+// measure runs run, prints its figures, and what each of more adds for the
+// wall time, as the benchmark line name, and returns the wall time.
 // Terraform's CPU time is that of the processes the bench waited for while
 // run ran (terraform, and through it the meters and plugins) less the
 // plugins' own; the meters' few milliseconds stay in it.
-func (b *bench) measure(ctx context.Context, name string, tf *tfexec.Terraform, run command) error {
+func (b *bench) measure(name string, run func() error, more ...func(wall time.Duration) string) (time.Duration, error) {
 	b.server.ResetStats()
 	if err := os.WriteFile(b.pluginUsage, nil, 0o600); err != nil {
-		return err
+		return 0, err
 	}
 	cpuBefore := childrenCPU()
 	start := time.Now()
-	if err := run(ctx, tf); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+	if err := run(); err != nil {
+		return 0, fmt.Errorf("%s: %w", name, err)
 	}
 	wall := time.Since(start)
 	terraformCPU := childrenCPU() - cpuBefore
 	line := fmt.Sprintf("Benchmark%s 1 %d ns/op", name, wall.Nanoseconds())
 	if pluginCPU, peakRSS, plugins, err := readPluginUsage(b.pluginUsage); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		return 0, fmt.Errorf("%s: %w", name, err)
 	} else if plugins > 0 {
 		terraformCPU -= pluginCPU
 		line += fmt.Sprintf(" %d plugin-CPU-ns/op %d plugin-peak-RSS-B", pluginCPU.Nanoseconds(), peakRSS)
 	}
-	fmt.Printf("%s %d terraform-CPU-ns/op %d list-calls/op\n", line, terraformCPU.Nanoseconds(), b.server.Stats()[localserver.RouteList])
-	return nil
+	line += fmt.Sprintf(" %d terraform-CPU-ns/op %d list-calls/op", terraformCPU.Nanoseconds(), b.server.Stats()[localserver.RouteList])
+	for _, m := range more {
+		line += m(wall)
+	}
+	fmt.Println(line)
+	return wall, nil
 }
 
 // childrenCPU is the CPU time (user and system) of the child processes this
@@ -309,35 +338,22 @@ func readPluginUsage(path string) (cpu time.Duration, peakRSS int64, plugins int
 	return cpu, peakRSS, plugins, err
 }
 
-// endpointsConfig is n endpoints of the provider at address, under the
-// local name retivo, so that the floor gets the same resource blocks.
-func endpointsConfig(n int, address string) string {
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    retivo = { source = %q }
-  }
+// config is a configuration of the provider at address, under the local
+// name retivo, so that the floor gets the real provider's blocks, and body.
+func config(address, body string) string {
+	return fmt.Sprintf("terraform {\n  required_providers {\n    retivo = { source = %q }\n  }\n}\n\n",
+		strings.TrimPrefix(address, "registry.terraform.io/")) + body
 }
 
-resource "retivo_webhook_endpoint" "e" {
+// endpoints is n endpoints at https://example.com/path/N.
+func endpoints(n int, path string) string {
+	return fmt.Sprintf(`resource "retivo_webhook_endpoint" "e" {
   count             = %d
-  url               = "https://example.com/hooks/${count.index}"
+  url               = "https://example.com/%s/${count.index}"
   subscribed_events = ["order.created", "order.paid"]
 }
-`, strings.TrimPrefix(address, "registry.terraform.io/"), n)
+`, n, path)
 }
-
-const dataSourceConfig = `terraform {
-  required_providers {
-    retivo = { source = "retivo/retivo" }
-  }
-}
-
-data "retivo_webhook_endpoints" "all" {}
-
-output "count" {
-  value = length(data.retivo_webhook_endpoints.all.endpoints)
-}
-`
 
 func parseInts(s string) []int {
 	var out []int

@@ -1,22 +1,16 @@
 // Command demo is `make demo`: the provider end to end with no Retivo
-// account. It serves the provider in this process, starts the local Retivo
-// server and a webhook receiver, and drives the terraform CLI on PATH
-// through terraform-exec, reattached to the provider (so Terraform prints no
-// dev_overrides warning) with a private, empty CLI config: apply
-// examples/demo, which shows the outputs, a second plan that must have no
-// changes, destroy. terraform-exec passes -no-color, also on a terminal.
-//
-// Nothing outlives it: the servers live in this process and the working
-// directory is temporary, also on failure or Ctrl-C, which interrupts
+// account. It serves the provider, the local Retivo server and a webhook
+// receiver in this process and drives the terraform CLI on PATH through
+// terraform-exec, reattached (no dev_overrides warning), with a private,
+// empty CLI config: apply examples/demo, a plan with no changes, destroy.
+// Nothing outlives it, also on failure or Ctrl-C, which interrupts
 // terraform once (it runs in a process group of its own) and lets it stop.
 package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -53,22 +47,19 @@ func run(ctx context.Context) error {
 	if err := sdklog.Quiet(os.Setenv); err != nil { // no Terraform filters its logs here
 		return err
 	}
-	serveCtx, stopProvider := context.WithCancel(context.Background())
-	reattach, providerStopped, err := tfcli.ServeAt(serveCtx, tfcli.ProviderAddress)
+	reattach, stopProvider, err := tfcli.ServeAt(tfcli.ProviderAddress)
 	if err != nil {
-		stopProvider()
 		return err
 	}
-	defer func() { stopProvider(); <-providerStopped }()
+	defer stopProvider()
 
 	step("Starting the local Retivo server and a webhook receiver")
-	server := localserver.New(localserver.Options{APIKeys: []string{demoKey}})
+	server, receiver := localserver.New(localserver.Options{APIKeys: []string{demoKey}}), localserver.NewReceiver()
 	apiURL, stopAPI, err := localserver.ServeLoopback(server)
 	if err != nil {
 		return err
 	}
 	defer stopAPI()
-	receiver := localserver.NewReceiver()
 	receiverURL, stopReceiver, err := localserver.ServeLoopback(receiver)
 	if err != nil {
 		return err
@@ -87,27 +78,14 @@ func run(ctx context.Context) error {
 
 	// A private, empty CLI config: the user's own ~/.terraformrc and
 	// TF_CLI_CONFIG_FILE are never read or touched.
-	dir, cliConfig := filepath.Join(work, "config"), filepath.Join(work, "terraform.rc")
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		return err
-	}
-	for path, content := range map[string][]byte{filepath.Join(dir, "main.tf"): source, cliConfig: nil} {
-		if err := os.WriteFile(path, content, 0o600); err != nil {
-			return err
-		}
-	}
-	execPath, err := exec.LookPath("terraform")
-	if err != nil {
-		return err
-	}
-	tf, err := tfcli.NewTerraform(dir, execPath, tfcli.PrivateEnv(cliConfig))
+	tf, err := tfcli.NewTerraform(work, "terraform", tfcli.PrivateEnv(filepath.Join(work, "terraform.rc")),
+		map[string]string{"main.tf": string(source), "terraform.rc": ""})
 	if err != nil {
 		return err
 	}
 	_ = tf.SetWaitDelay(30 * time.Second) // after an interrupt, then it is killed
-	// init installs nothing for the reattached provider, and prints nothing
-	// unless it fails. Errors (stderr) come with the error terraform-exec
-	// returns, printed at the end.
+	// init prints nothing unless it fails; errors (stderr) come in the
+	// error terraform-exec returns, printed at the end.
 	if err := tf.Init(ctx, tfexec.Reattach(reattach)); err != nil {
 		return fmt.Errorf("terraform init: %w", err)
 	}
@@ -122,10 +100,8 @@ func run(ctx context.Context) error {
 		len(receiver.Deliveries()), len(server.Endpoints()))
 
 	step("terraform plan (must report no changes)")
-	if changes, err := tf.Plan(ctx, tfexec.Reattach(reattach), variable); err != nil {
+	if err := tfcli.PlanNoChanges(ctx, tf, tfexec.Reattach(reattach), variable); err != nil {
 		return fmt.Errorf("terraform plan: %w", err)
-	} else if changes {
-		return errors.New("the second plan has changes: the provider is not idempotent")
 	}
 	fmt.Println("  No changes: the infrastructure matches the configuration.")
 

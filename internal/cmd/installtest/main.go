@@ -1,18 +1,14 @@
-// Command installtest is `make test-install`: it installs the provider the
-// way users do and uses it. This platform's zip from a goreleaser snapshot
-// (make release-snapshot) goes into a filesystem mirror; for Terraform and
-// for OpenTofu, init installs it from there under an exact version
-// constraint, the lock file must record that version with an h1: hash, and
-// apply, plan (no changes) and destroy run against the local Retivo server,
-// served by this process on a loopback port. Checksums, the archive's layout
-// and the installed package's hash are left to goreleaser and init, which
-// verify them. Every file it writes is in a temporary directory, removed also
-// on failure or Ctrl-C.
+// Command installtest is `make test-install`: this platform's zip from a
+// goreleaser snapshot goes into a filesystem mirror; for Terraform and for
+// OpenTofu, init installs it under an exact version constraint, the lock file
+// must record that version with an h1: hash, and apply, plan (no changes)
+// and destroy run against the local Retivo server in this process.
+// Checksums, the archive's layout and the package's hash are left to
+// goreleaser and init, which verify them. Its files are removed at the end.
 package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -43,12 +39,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "installtest: -tofu is required: pass the path tools/build-cli.sh tofu VERSION prints")
 		os.Exit(2)
 	}
-
 	code, err := tfcli.RunInterruptible(func(ctx context.Context) error {
-		return run(ctx, *dist, []cli{
-			{name: "terraform", path: *terraform, hostname: "registry.terraform.io"},
-			{name: "tofu", path: *tofu, hostname: "registry.opentofu.org"},
-		})
+		return run(ctx, *dist, []cli{{"terraform", *terraform, "registry.terraform.io"}, {"tofu", *tofu, "registry.opentofu.org"}})
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "\ninstall test failed: %v\n", err)
@@ -57,23 +49,29 @@ func main() {
 }
 
 // cli is a CLI and the registry host it resolves "retivo/retivo" to.
-type cli struct {
-	name, path, hostname string
-}
+type cli struct{ name, path, hostname string }
 
 func run(ctx context.Context, dist string, clis []cli) error {
-	version, archive, err := readRelease(dist)
+	// This platform's zip, found under the name the CLIs look for in a
+	// mirror (and the Registry serves): a release whose archives are named
+	// otherwise fails here.
+	platform := runtime.GOOS + "_" + runtime.GOARCH
+	zips, err := filepath.Glob(filepath.Join(dist, "terraform-provider-retivo_*_"+platform+".zip"))
+	if err != nil || len(zips) != 1 {
+		return fmt.Errorf("want one terraform-provider-retivo_VERSION_%s.zip in %s, found %q: run make release-snapshot RELEASE_PLATFORMS=%s",
+			platform, dist, zips, platform)
+	}
+	version := strings.TrimPrefix(strings.TrimSuffix(filepath.Base(zips[0]), "_"+platform+".zip"), "terraform-provider-retivo_")
+	zip, err := os.ReadFile(zips[0])
 	if err != nil {
 		return err
 	}
-	step("Installing %s from %s", version, archive)
-
+	step("Installing %s from %s", version, zips[0])
 	work, err := os.MkdirTemp("", "retivo-installtest-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
-
 	server := localserver.New(localserver.Options{APIKeys: []string{apiKey}})
 	apiURL, stopServer, err := localserver.ServeLoopback(server)
 	if err != nil {
@@ -82,8 +80,7 @@ func run(ctx context.Context, dist string, clis []cli) error {
 	defer stopServer()
 
 	for _, c := range clis {
-		err := installAndUse(ctx, c, version, archive, filepath.Join(work, c.name), apiURL+server.PathPrefix(), server)
-		if err != nil {
+		if err := installAndUse(ctx, c, version, zips[0], zip, apiURL+server.PathPrefix(), filepath.Join(work, c.name), server); err != nil {
 			return fmt.Errorf("%s: %w", c.name, err)
 		}
 	}
@@ -91,51 +88,22 @@ func run(ctx context.Context, dist string, clis []cli) error {
 	return nil
 }
 
-// readRelease returns this platform's zip and its version. The zip is found
-// under the name the CLIs look for in a mirror (and the Registry serves):
-// a release whose archives are named otherwise fails here.
-func readRelease(dist string) (version, archive string, err error) {
-	platform := runtime.GOOS + "_" + runtime.GOARCH
-	zips, err := filepath.Glob(filepath.Join(dist, "terraform-provider-retivo_*_"+platform+".zip"))
-	if err != nil || len(zips) != 1 {
-		return "", "", fmt.Errorf("want one terraform-provider-retivo_VERSION_%s.zip in %s, found %q: run make release-snapshot RELEASE_PLATFORMS=%s",
-			platform, dist, zips, platform)
-	}
-	version = strings.TrimPrefix(strings.TrimSuffix(filepath.Base(zips[0]), "_"+platform+".zip"), "terraform-provider-retivo_")
-	return version, zips[0], nil
-}
-
 // installAndUse is the whole user path for one CLI, in a fresh directory.
-func installAndUse(ctx context.Context, c cli, version, archive, dir, baseURL string, server *localserver.Server) error {
+func installAndUse(ctx context.Context, c cli, version, archive string, zip []byte, baseURL, dir string, server *localserver.Server) error {
 	ctx, cancel := context.WithTimeout(ctx, cliTimeout)
 	defer cancel()
-
 	// The mirror in the packed layout, HOST/NAMESPACE/TYPE/ holding the zip
 	// as released, and a CLI configuration that installs from it only, with
-	// no direct installation: nothing can come from anywhere else.
-	mirror := filepath.Join(dir, "mirror")
-	packed := filepath.Join(mirror, c.hostname, "retivo", "retivo", filepath.Base(archive))
-	if err := os.MkdirAll(filepath.Dir(packed), 0o700); err != nil {
-		return err
-	}
-	zip, err := os.ReadFile(archive)
-	if err != nil {
-		return err
-	}
-	rc := filepath.Join(dir, "cli.rc")
-	for path, content := range map[string][]byte{
-		packed: zip,
-		rc: fmt.Appendf(nil, "provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [%q]\n  }\n}\n",
-			mirror, tfcli.AddressOnHost(c.hostname)),
-		filepath.Join(dir, "main.tf"): fmt.Appendf(nil, configTemplate, version),
-	} {
-		if err := os.WriteFile(path, content, 0o600); err != nil {
-			return err
-		}
-	}
-
-	// The user's CLI config, plugin cache and credentials stay out.
-	tf, err := tfcli.NewTerraform(dir, c.path, tfcli.PrivateEnv(rc, "RETIVO_API_KEY="+apiKey, "RETIVO_BASE_URL="+baseURL))
+	// no direct installation: nothing can come from anywhere else. The
+	// user's CLI config, plugin cache and credentials stay out.
+	address := tfcli.AddressOnHost(c.hostname)
+	tf, err := tfcli.NewTerraform(dir, c.path, tfcli.PrivateEnv(filepath.Join(dir, "cli.rc"), "RETIVO_API_KEY="+apiKey, "RETIVO_BASE_URL="+baseURL),
+		map[string]string{
+			filepath.Join("mirror", c.hostname, "retivo", "retivo", filepath.Base(archive)): string(zip),
+			"cli.rc": fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [%q]\n  }\n}\n",
+				filepath.Join(dir, "mirror"), address),
+			"main.tf": fmt.Sprintf(configTemplate, version),
+		})
 	if err != nil {
 		return err
 	}
@@ -144,29 +112,21 @@ func installAndUse(ctx context.Context, c cli, version, archive, dir, baseURL st
 	if err != nil {
 		return err
 	}
-
 	step("%s %s: init from the filesystem mirror", c.name, cliVersion)
 	if err := tf.Init(ctx); err != nil {
 		return err
 	}
-	if err := checkLock(filepath.Join(dir, ".terraform.lock.hcl"), tfcli.AddressOnHost(c.hostname), version); err != nil {
+	if err := checkLock(filepath.Join(dir, ".terraform.lock.hcl"), address, version); err != nil {
 		return err
 	}
-
 	step("%s apply", c.name)
 	if err := tf.Apply(ctx); err != nil {
 		return err
 	}
-
-	// The plan refreshes from the server: an endpoint not stored there, or
-	// stored otherwise, would be a change.
 	step("%s plan (must report no changes)", c.name)
-	if changes, err := tf.Plan(ctx); err != nil {
+	if err := tfcli.PlanNoChanges(ctx, tf); err != nil {
 		return err
-	} else if changes {
-		return errors.New("the plan after apply has changes")
 	}
-
 	step("%s destroy", c.name)
 	if err := tf.Destroy(ctx); err != nil {
 		return err

@@ -30,9 +30,9 @@ func main() {
 		fmt.Fprintf(os.Stderr, "testmatrix: %v\n", err)
 		os.Exit(1)
 	}
-	var runs []cliRun
-	for _, spec := range clis {
-		runs = append(runs, runSuite(spec, *runPattern, filepath.Join(jsonDir, strings.ReplaceAll(spec, "@", "-")+".json")))
+	runs := make([]cliRun, len(clis))
+	for i, spec := range clis {
+		runs[i] = runSuite(spec, *runPattern, filepath.Join(jsonDir, strings.ReplaceAll(spec, "@", "-")+".json"))
 	}
 	fmt.Printf("\n=== verdict (gotestsum's --jsonfile per CLI in %s)\n", jsonDir)
 	for _, run := range runs {
@@ -56,16 +56,12 @@ type cliRun struct {
 // one line per package, then the skipped tests with their reasons.
 func runSuite(spec, runPattern, jsonFile string) cliRun {
 	kind, version, pinned := strings.Cut(spec, "@")
-	var path string
-	var err error
+	path, err := exec.LookPath(kind)
 	if pinned { // build-cli.sh (which knows terraform and tofu) prints the cached binary, built first if need be
 		build := exec.Command("tools/build-cli.sh", kind, version)
 		build.Stderr = os.Stderr
-		var out []byte
-		out, err = build.Output()
-		path = strings.TrimSpace(string(out))
-	} else {
-		path, err = exec.LookPath(kind)
+		out, buildErr := build.Output()
+		path, err = strings.TrimSpace(string(out)), buildErr
 	}
 	if err != nil {
 		return cliRun{CLI: spec, Err: err}

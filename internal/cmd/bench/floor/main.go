@@ -1,12 +1,8 @@
-// Command floor is the framework floor of `make bench`: a
-// terraform-plugin-framework provider that serves retivo_webhook_endpoint
-// with the real resource's own Schema and IdentitySchema (attributes,
-// defaults, validators, plan modifiers, the sensitive computed secret, the
-// timeouts block and the identity) and does nothing else. Create invents an
-// id and fills the other computed values; Read returns the state as it is;
-// Update takes the plan; Delete forgets. It makes no HTTP call. The time it
-// takes is what the framework and the protocol cost any provider with this
-// schema, so the retivo provider's time over it is the provider's own.
+// Command floor is the framework floor of `make bench`: a provider serving
+// retivo_webhook_endpoint with the real resource's own Schema and
+// IdentitySchema that does nothing else (Create invents ids, Read returns the
+// state, no HTTP call). Its time is what the framework and the protocol cost
+// any provider with this schema; the retivo provider's time over it is its own.
 package main
 
 import (
@@ -26,10 +22,8 @@ import (
 	"github.com/retivo/terraform-provider-retivo/internal/sdklog"
 )
 
-// address is where the bench's CLI configuration installs the floor from,
-// set by the bench when it builds the floor (-ldflags -X main.address=...),
-// so that it is written in one place. A configuration gives the floor the
-// local name retivo, so its resource blocks are the real provider's.
+// address is the floor's, set by the bench that builds it (-ldflags -X
+// main.address=...), so that it is written in one place.
 var address string
 
 func main() {
@@ -43,12 +37,9 @@ func main() {
 	}
 }
 
-// floorProvider is the real provider, with its metadata and schema, never
-// configured and serving retivo_webhook_endpoint only, as the floor's
-// endpoint.
-type floorProvider struct {
-	provider.Provider
-}
+// floorProvider is the real provider, never configured, serving only the
+// floor's endpoint.
+type floorProvider struct{ provider.Provider }
 
 func (floorProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
 }
@@ -70,19 +61,16 @@ func (p floorProvider) Resources(ctx context.Context) []func() resource.Resource
 	panic("the provider has no retivo_webhook_endpoint resource with an identity")
 }
 
-// endpoint takes Metadata, Schema and IdentitySchema from the real resource,
-// through the interface, so that none of its other methods (ModifyPlan,
-// ImportState, ...) comes along, and has do-nothing Create, Read, Update and
-// Delete of its own.
-type endpoint struct {
-	resource.ResourceWithIdentity
-}
+// endpoint takes Metadata, Schema and IdentitySchema from the real resource
+// through the interface, so that none of its other methods (ModifyPlan, ...)
+// comes along.
+type endpoint struct{ resource.ResourceWithIdentity }
 
 // ids numbers the invented ids; one provider process per command.
 var ids atomic.Int64
 
 func (*endpoint) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	id := fmt.Sprintf("we_floor%d_%018d", os.Getpid(), ids.Add(1))
+	id := tftypes.NewValue(tftypes.String, fmt.Sprintf("we_floor%d_%018d", os.Getpid(), ids.Add(1)))
 	state, err := known(req.Plan.Raw, id)
 	if err != nil {
 		resp.Diagnostics.AddError("floor: create", err.Error())
@@ -90,7 +78,7 @@ func (*endpoint) Create(_ context.Context, req resource.CreateRequest, resp *res
 	}
 	resp.State.Raw = state
 	if resp.Identity != nil {
-		resp.Identity.Raw = identity(tftypes.NewValue(tftypes.String, id))
+		resp.Identity.Raw = identity(id)
 	}
 }
 
@@ -116,7 +104,7 @@ func identity(id tftypes.Value) tftypes.Value {
 }
 
 func (*endpoint) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	state, err := known(req.Plan.Raw, "")
+	state, err := known(req.Plan.Raw, tftypes.Value{})
 	if err != nil {
 		resp.Diagnostics.AddError("floor: update", err.Error())
 		return
@@ -128,15 +116,16 @@ func (*endpoint) Update(_ context.Context, req resource.UpdateRequest, resp *res
 func (*endpoint) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
 
 // known replaces the plan's unknown values, the computed ones the API would
-// answer with: the id by id, every other string by a fixed timestamp-like
-// text. Nothing else is unknown in the bench's configurations.
-func known(plan tftypes.Value, id string) (tftypes.Value, error) {
+// answer with: the id by id (unless it is the zero Value), every other
+// string by a fixed timestamp-like text. Nothing else is unknown in the
+// bench's configurations.
+func known(plan, id tftypes.Value) (tftypes.Value, error) {
 	return tftypes.Transform(plan, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
-		if v.IsKnown() || !v.Type().Is(tftypes.String) {
+		switch {
+		case v.IsKnown() || !v.Type().Is(tftypes.String):
 			return v, nil
-		}
-		if id != "" && p.Equal(tftypes.NewAttributePath().WithAttributeName("id")) {
-			return tftypes.NewValue(tftypes.String, id), nil
+		case id.Type() != nil && p.Equal(tftypes.NewAttributePath().WithAttributeName("id")):
+			return id, nil
 		}
 		return tftypes.NewValue(tftypes.String, "2026-01-01T00:00:00Z"), nil
 	})
