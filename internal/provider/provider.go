@@ -95,9 +95,9 @@ func (p *retivoProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional: true,
 			},
 			"max_retry_wait": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Longest wait between two attempts, as a Go duration such as `30s`; "+
-					"a longer `Retry-After` from the server is cut to it. Defaults to `%s`. May also be set with "+
-					"the `%s` environment variable.", retivo.DefaultRetryWaitMax, EnvMaxRetryWait),
+				MarkdownDescription: fmt.Sprintf("Longest wait between two attempts, as a Go duration such as `30s`, "+
+					"before jitter; a longer `Retry-After` from the server is cut to it. Defaults to `%s`. May also "+
+					"be set with the `%s` environment variable.", retivo.DefaultRetryWaitMax, EnvMaxRetryWait),
 				Optional: true,
 			},
 			"max_requests_per_second": schema.Float64Attribute{

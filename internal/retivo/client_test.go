@@ -242,7 +242,7 @@ func TestClient_errorClasses(t *testing.T) {
 			cfg:   retivo.Config{MaxRetries: 2},
 			fault: &localserver.Fault{Status: 429, RetryAfter: "0"},
 			call: func(c *retivo.Client) error {
-				deadline, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+				deadline, cancel := context.WithTimeout(ctx, 2*time.Second)
 				defer cancel()
 				_, err := c.ListEndpoints(deadline)
 				return err
