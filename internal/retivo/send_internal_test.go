@@ -50,8 +50,6 @@ func (c *countingClock) AfterFunc(d time.Duration, f func()) func() bool {
 	}
 }
 
-
-
 // A Retry-After above RetryWaitMax is cut to RetryWaitMax, and every client
 // told it comes back at exactly RetryWaitMax: no spread, and early.
 func TestSend_longRetryAfterLosesJitterAndIsCut(t *testing.T) {

@@ -23,7 +23,6 @@ func (l *a3Logger) Debug(_ context.Context, msg string, fields map[string]any) {
 	l.entries = append(l.entries, fmt.Sprintf("%s %v", msg, fields))
 }
 
-
 // Redirects: a GET to the same host is followed, a GET to another host and
 // any POST are not (3xx reported, key not sent elsewhere).
 func TestSend_redirects(t *testing.T) {

@@ -92,8 +92,6 @@ func a3Drop(w http.ResponseWriter) {
 	}
 }
 
-
-
 // A 503 with Retry-After is waited out like a 429; when the deadline ends
 // the wait, the error should be classed as a rate limit (the provider's
 // rate-limit advice keys on KindRateLimited).
@@ -256,7 +254,6 @@ func TestSend_listFaultWithCutBodyIsRetried(t *testing.T) {
 	}
 }
 
-
 // A test call is never sent twice once it may have reached the server:
 // a dropped connection, a 500, a cut 200.
 func TestSend_testCallNeverResent(t *testing.T) {
@@ -289,4 +286,3 @@ func TestSend_testCallNeverResent(t *testing.T) {
 		})
 	}
 }
-
