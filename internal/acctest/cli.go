@@ -204,29 +204,19 @@ func must(t *testing.T, command string) func(string, error) string {
 	}
 }
 
-// run runs one terraform-exec command under the test's context, its stdout
-// and stderr taken line by line into one text.
+// run runs one terraform-exec command under the test's context and returns
+// its stdout followed by its stderr. The two are kept apart: tfexec copies
+// them in two goroutines, so one text would interleave them differently on
+// each run, cutting Terraform's error messages with progress lines.
 func (c *CLI) run(t *testing.T, command func(context.Context) error) (string, error) {
-	out := &lockedBuffer{}
-	c.tf.SetStdout(out)
-	c.tf.SetStderr(out)
+	var stdout, stderr bytes.Buffer
+	c.tf.SetStdout(&stdout)
+	c.tf.SetStderr(&stderr)
 	err := command(t.Context())
 	if exit := (*exec.ExitError)(nil); errors.As(err, &exit) {
-		err = exit // tfexec's error repeats the stderr that out holds
+		err = exit // tfexec's error repeats the stderr returned
 	}
-	return out.String(), err
-}
-
-// lockedBuffer takes the lines of tfexec's stdout and stderr copiers at once.
-type lockedBuffer struct {
-	mu sync.Mutex
-	bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.Buffer.Write(p)
+	return stdout.String() + stderr.String(), err
 }
 
 // Exec runs a command as given, with stdin, for what terraform-exec cannot
