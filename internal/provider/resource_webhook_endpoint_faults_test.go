@@ -297,24 +297,36 @@ func lastLines(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// appendSlashToURLs plays a Retivo that stores every url it is given with a
-// "/" added to its path, as some servers do.
-func appendSlashToURLs(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost || r.Method == http.MethodPut {
-			var body map[string]any
-			if err := json.NewDecoder(r.Body).Decode(&body); err == nil {
-				if u, ok := body["url"].(string); ok && !strings.HasSuffix(u, "/") {
-					body["url"] = u + "/"
+// storingRewritten plays a Retivo that stores a field of every create and
+// update rewritten (a url normalised, a description trimmed), as some
+// servers do.
+func storingRewritten(field string, rewrite func(string) string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost || r.Method == http.MethodPut {
+				var body map[string]any
+				if err := json.NewDecoder(r.Body).Decode(&body); err == nil {
+					if v, ok := body[field].(string); ok {
+						body[field] = rewrite(v)
+					}
+					data, _ := json.Marshal(body)
+					r.Body = io.NopCloser(bytes.NewReader(data))
+					r.ContentLength = int64(len(data))
 				}
-				data, _ := json.Marshal(body)
-				r.Body = io.NopCloser(bytes.NewReader(data))
-				r.ContentLength = int64(len(data))
 			}
-		}
-		next.ServeHTTP(w, r)
-	})
+			next.ServeHTTP(w, r)
+		})
+	}
 }
+
+// appendSlashToURLs plays a Retivo that stores every url with a "/" added
+// to its path.
+var appendSlashToURLs = storingRewritten("url", func(u string) string {
+	if strings.HasSuffix(u, "/") {
+		return u
+	}
+	return u + "/"
+})
 
 // A server that adds "/" to the url: the configured url stays in state (no
 // inconsistent result, no drift).

@@ -1,9 +1,7 @@
 package provider_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -231,23 +229,7 @@ resource "retivo_webhook_endpoint" "second" {
 
 // trimDescriptions plays a Retivo that stores descriptions trimmed of
 // surrounding spaces, as many servers do.
-func trimDescriptions(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/webhooks/endpoints") {
-			data, _ := io.ReadAll(r.Body)
-			var body map[string]any
-			if json.Unmarshal(data, &body) == nil {
-				if d, ok := body["description"].(string); ok {
-					body["description"] = strings.TrimSpace(d)
-				}
-				data, _ = json.Marshal(body)
-			}
-			r.Body = io.NopCloser(bytes.NewReader(data))
-			r.ContentLength = int64(len(data))
-		}
-		next.ServeHTTP(w, r)
-	})
-}
+var trimDescriptions = storingRewritten("description", strings.TrimSpace)
 
 // A server that trims descriptions answers each create with another
 // description than the one sent: the create is an error, the endpoint it

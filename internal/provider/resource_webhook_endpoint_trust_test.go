@@ -1,11 +1,8 @@
 package provider_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -138,28 +135,17 @@ func TestAccWebhookEndpoint_listMissingAnEndpointOnce(t *testing.T) {
 
 // normalisingServer plays a Retivo that stores urls normalised: the host in
 // its ASCII (punycode) form and dot segments removed.
-func normalisingServer(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost || r.Method == http.MethodPut {
-			var body map[string]any
-			if err := json.NewDecoder(r.Body).Decode(&body); err == nil {
-				if raw, ok := body["url"].(string); ok {
-					if u, err := url.Parse(raw); err == nil {
-						if host, err := idna.Lookup.ToASCII(u.Hostname()); err == nil {
-							u.Host = host
-						}
-						u.Path = strings.ReplaceAll(u.Path, "/a/../", "/")
-						body["url"] = u.String()
-					}
-				}
-				data, _ := json.Marshal(body)
-				r.Body = io.NopCloser(bytes.NewReader(data))
-				r.ContentLength = int64(len(data))
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
-}
+var normalisingServer = storingRewritten("url", func(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	if host, err := idna.Lookup.ToASCII(u.Hostname()); err == nil {
+		u.Host = host
+	}
+	u.Path = strings.ReplaceAll(u.Path, "/a/../", "/")
+	return u.String()
+})
 
 // A server that stores urls normalised (IDNA host, dot segments removed):
 // the configured url stays in state, with no inconsistent result and no
