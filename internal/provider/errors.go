@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -83,7 +84,7 @@ func describeAPIError(caller callerKind, action string, err error) (string, stri
 		summary, detail := describeAPIError(caller, action, leftover.Err)
 		return summary, fmt.Sprintf("%s\n\n%d attempt(s) to create the endpoint got no usable answer and may have "+
 			"registered it anyway. %s.", detail, leftover.UnknownAttempts,
-			retivo.DescribeLeftovers(leftover.Leftovers, leftover.LookupErr))
+			describeLeftovers(leftover.Leftovers, leftover.LookupErr))
 	}
 	if errors.Is(err, context.DeadlineExceeded) && retivo.KindOf(err) == retivo.KindRateLimited {
 		return "Retivo rate limit", fmt.Sprintf("Could not %s before the deadline: %v.\n\n%s\n\n%s", action, err,
@@ -161,6 +162,22 @@ func describeAPIError(caller callerKind, action string, err error) (string, stri
 	default:
 		return "Retivo request failed", fmt.Sprintf("Could not %s: %v", action, err)
 	}
+}
+
+// describeLeftovers says, in sentences for a diagnostic, which endpoints a
+// create's attempts with an unknown outcome may have left, and what to do.
+func describeLeftovers(ids []string, lookupErr error) string {
+	switch {
+	case lookupErr != nil:
+		return fmt.Sprintf("Looking for endpoints they may have left failed (%v); the next plan names any "+
+			"endpoint identical to a configured one that is not in the state", lookupErr)
+	case len(ids) == 0:
+		return "None is on Retivo now; if one appears later, the next plan names it"
+	}
+	return fmt.Sprintf("Retivo now holds identical endpoint(s) that no earlier list showed: %s. Nobody knows "+
+		"their signing secret: delete them through the Retivo API, or import them and replace them to get a new "+
+		"secret. Another program creating an identical endpoint at the same moment would be named too, so they "+
+		"were not deleted", strings.Join(ids, ", "))
 }
 
 // rateLimitAdvice explains a rate limit that outlasted the caller.

@@ -180,7 +180,7 @@ func (r *webhookEndpointResource) Create(ctx context.Context, req resource.Creat
 		resp.Diagnostics.AddWarning("An earlier attempt may have left a webhook endpoint for "+body.URL,
 			fmt.Sprintf("Webhook endpoint %s was created, but %d earlier attempt(s) got no usable answer and may "+
 				"have registered an endpoint too. %s.", created.ID, outcome.UnknownAttempts,
-				retivo.DescribeLeftovers(outcome.Leftovers, outcome.LeftoverLookupErr)))
+				describeLeftovers(outcome.Leftovers, outcome.LeftoverLookupErr)))
 		resp.Diagnostics.Append(rememberLeftoverCheck(ctx, resp.Private, outcome)...)
 	}
 
@@ -226,16 +226,22 @@ func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	if !lookup.Found {
-		resp.Diagnostics.AddWarning("Webhook endpoint not found", notFoundDetail(id, lookup.LeftOut))
-		resp.State.RemoveResource(ctx)
-		// The framework wants an identity after every successful read, even
-		// one that removes the resource.
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
+		forgetMissing(ctx, id, lookup.LeftOut, resp)
 		return
 	}
 	state.merge(lookup.Endpoint)
 	resp.Diagnostics.Append(saveState(ctx, &resp.State, resp.Identity, &state)...)
 	resp.Diagnostics.Append(r.checkLeftovers(ctx, req.Private, resp.Private, state)...)
+}
+
+// forgetMissing removes from the state an endpoint two list answers in a
+// row left out, and says so.
+func forgetMissing(ctx context.Context, id string, leftOut int, resp *resource.ReadResponse) {
+	resp.Diagnostics.AddWarning("Webhook endpoint not found", notFoundDetail(id, leftOut))
+	resp.State.RemoveResource(ctx)
+	// The framework wants an identity after every successful read, even one
+	// that removes the resource.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id))...)
 }
 
 // notFoundDetail explains a refresh that did not find the endpoint, which

@@ -46,7 +46,11 @@ func (r *webhookEndpointResource) readUnchanged(ctx context.Context, req resourc
 		resp.Diagnostics.Append(apiErrorDiagnostic(resourceRead, "read webhook endpoint "+id, err))
 		return true
 	}
-	if !lookup.Found || !matchesState(lookup.Endpoint, attrs) {
+	if !lookup.Found {
+		forgetMissing(ctx, id, lookup.LeftOut, resp) // the full read would only list again
+		return true
+	}
+	if !matchesState(lookup.Endpoint, attrs) {
 		return false
 	}
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id))...)

@@ -137,17 +137,16 @@ func resolveSettings(given givenSettings, origin settingsOrigin, getenv func(str
 		cfg.RetryWaitMax = d
 	}
 
+	rateGiven := true
 	switch raw := getenv(EnvMaxRequestsPerSecond); {
 	case given.MaxRequestsPerSecond != nil:
 		cfg.MaxRequestsPerSecond = *given.MaxRequestsPerSecond
 	case raw != "":
-		n, err := strconv.ParseFloat(raw, 64)
-		if err != nil {
-			n = -1 // reported below
-		}
-		cfg.MaxRequestsPerSecond = n
+		cfg.MaxRequestsPerSecond, _ = strconv.ParseFloat(raw, 64) // not a number: 0, refused below
+	default:
+		rateGiven = false
 	}
-	if given.MaxRequestsPerSecond != nil || getenv(EnvMaxRequestsPerSecond) != "" {
+	if rateGiven {
 		if r := cfg.MaxRequestsPerSecond; !(r > 0 && r <= maxRequestsPerSecond) {
 			problem("max_requests_per_second", "Invalid max_requests_per_second", fmt.Sprintf("max_requests_per_second "+
 				"from %s must be a number of requests a second above 0 and at most %d, such as 5 or 0.5.",

@@ -17,8 +17,9 @@ import (
 // block value (or the default), the function under its timeout option, the
 // list resource and the action under defaultCallTimeout, the plan-time look
 // for identical endpoints under duplicateCheckTimeout. Only
-// retivo.GracePeriod goes beyond it: a create already sent, and the clean-up
-// of an ambiguous create, may outlive the caller by that much.
+// retivo.GracePeriod goes beyond it: a create already sent, and the look for
+// what a create with an unknown outcome may have left, may outlive the
+// caller by that much.
 
 // Default timeouts of the resource's operations.
 const (
@@ -73,13 +74,7 @@ func dataSourceTimeoutsBlock(ctx context.Context) dsschema.Block {
 
 // withDataSourceDeadline bounds a data source's read by its timeouts block.
 func withDataSourceDeadline(ctx context.Context, t dstimeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, bool) {
-	d, problems := t.Read(ctx, defaultCallTimeout)
-	diags.Append(problems...)
-	if problems.HasError() {
-		return ctx, func() {}, false
-	}
-	ctx, cancel := context.WithTimeout(ctx, d)
-	return ctx, cancel, true
+	return withTimeout(ctx, t.Read, defaultCallTimeout, diags)
 }
 
 // Bounds of one call of the function, retries included.

@@ -75,8 +75,8 @@ type Config struct {
 
 // Client calls the Retivo webhooks API. It is safe for concurrent use.
 //
-// Each client owns its state: the list snapshot it serves and the records
-// that tell its own orphans from everyone else's endpoints. Terraform starts
+// Each client owns its state: the list snapshots it serves, its pacer, and
+// the records that judge create answers and name leftovers. Terraform starts
 // a provider process per provider configuration, so nothing is shared
 // between clients, even of one account.
 type Client struct {

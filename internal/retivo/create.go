@@ -11,7 +11,7 @@ import (
 	"sync"
 )
 
-// MaxCreateResends is how many times a create whose outcome is unknown is
+// maxCreateResends is how many times a create whose outcome is unknown is
 // sent again. Each unknown attempt may have registered an endpoint whose
 // secret nobody has (a leftover), and the API has no idempotency key that
 // would let the client find out which endpoint a lost attempt made; so a
@@ -19,7 +19,7 @@ import (
 // resend covers the common case (one dropped answer); a second covers a
 // short flaky stretch; beyond that the server is not answering creates and
 // the apply should stop and say so.
-const MaxCreateResends = 2
+const maxCreateResends = 2
 
 // CreateEndpoint registers an endpoint and returns it with its signing
 // secret, which no other answer ever carries.
@@ -28,7 +28,7 @@ const MaxCreateResends = 2
 // from a create answer. When an attempt's outcome is unknown (the
 // connection dropped after the request was written, a timeout, a 502 or 504
 // from a gateway, a success answer that cannot be used), the server may hold
-// an endpoint whose secret nobody has. Resending (at most MaxCreateResends
+// an endpoint whose secret nobody has. Resending (at most maxCreateResends
 // times) may add another. Such endpoints are only named: once the create is
 // settled, one list call finds the endpoints identical to the request
 // that no list saw before the first unknown attempt and that no create of
@@ -67,7 +67,13 @@ func (c *Client) CreateEndpoint(ctx context.Context, req CreateEndpointRequest) 
 		if ok && apiErr.MayHaveCommitted {
 			unknown++
 		}
-		if !ok || !apiErr.MayHaveCommitted || ctx.Err() != nil || !resendable(apiErr) || unknown > MaxCreateResends {
+		give := !ok || !apiErr.MayHaveCommitted || ctx.Err() != nil || !resendable(apiErr) || unknown > maxCreateResends
+		if !give {
+			// A moment before resending, as after any fault; the caller's
+			// deadline ends the wait like any other.
+			give = c.clock.Sleep(ctx, backoff(c.retryWaitMin, c.retryWaitMax, unknown)) != nil
+		}
+		if give {
 			if unknown == 0 {
 				return nil, err
 			}
@@ -122,23 +128,6 @@ func (e *LeftoverError) Error() string {
 }
 
 func (e *LeftoverError) Unwrap() error { return e.Err }
-
-// DescribeLeftovers says, in sentences for a diagnostic, which endpoints
-// attempts whose outcome was unknown may have left, and what to do about
-// them.
-func DescribeLeftovers(ids []string, lookupErr error) string {
-	switch {
-	case lookupErr != nil:
-		return fmt.Sprintf("Looking for endpoints they may have left failed (%v); the next plan names any "+
-			"endpoint identical to a configured one that is not in the state", lookupErr)
-	case len(ids) == 0:
-		return "None is on Retivo now; if one appears later, the next plan names it"
-	}
-	return fmt.Sprintf("Retivo now holds identical endpoint(s) that no earlier list showed: %s. Nobody knows "+
-		"their signing secret: delete them through the Retivo API, or import them and replace them to get a new "+
-		"secret. Another program creating an identical endpoint at the same moment would be named too, so they "+
-		"were not deleted", strings.Join(ids, ", "))
-}
 
 // leftovers lists the endpoints identical to req that are new since
 // observation `since` (no list answered by then saw them, and no create of

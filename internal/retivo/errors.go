@@ -24,7 +24,8 @@ const (
 	KindNotFound
 	// KindValidation is a request the server rejected as invalid (400, 409, 422).
 	KindValidation
-	// KindRateLimited is a 429 answer.
+	// KindRateLimited is a call that ended rate limited: a 429, a 503 with
+	// Retry-After, or a request the client's pacer held until the deadline.
 	KindRateLimited
 	// KindServerFault is a 5xx answer.
 	KindServerFault
@@ -116,8 +117,6 @@ func (e *Error) Kind() Kind {
 	case e.StatusCode == http.StatusBadRequest, e.StatusCode == http.StatusConflict,
 		e.StatusCode == http.StatusUnprocessableEntity:
 		return KindValidation
-	case e.StatusCode == http.StatusTooManyRequests:
-		return KindRateLimited
 	case e.StatusCode >= 500:
 		return KindServerFault
 	default:

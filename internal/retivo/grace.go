@@ -17,7 +17,8 @@ import (
 //
 //   - a create already sent: its answer, which carries the only copy of the
 //     secret, is still awaited (but no new attempt starts);
-//   - the clean-up of an ambiguous create (see CreateEndpoint).
+//   - the look for what a create with an unknown outcome may have left (see
+//     CreateEndpoint).
 //
 // An interrupted apply therefore returns at most GracePeriod after the
 // interrupt.

@@ -107,7 +107,7 @@ func emptyForNull(e *Endpoint) {
 }
 
 // createOnce sends one create call (retried only where that is safe, see
-// shouldRetry). CreateEndpoint decides what happens after an unknown outcome.
+// callKind). CreateEndpoint decides what happens after an unknown outcome.
 func (c *Client) createOnce(ctx context.Context, req CreateEndpointRequest, key string) (*Endpoint, error) {
 	if err := ctx.Err(); err != nil {
 		// Nothing is sent for a caller that has gone, so nothing is ambiguous.

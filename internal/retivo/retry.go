@@ -77,8 +77,8 @@ func neverSent(err error) bool {
 }
 
 // resendable reports whether a create whose outcome was unknown may be sent
-// again once its possible orphans are removed: yes after a transport failure
-// or a gateway error, no after a plain 500, which is reported as it is.
+// again: yes after a transport failure or a gateway error, no after a plain
+// 500, which is reported as it is.
 func resendable(apiErr *Error) bool {
 	switch apiErr.StatusCode {
 	case 0, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:

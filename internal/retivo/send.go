@@ -69,8 +69,8 @@ func (a attempt) fault() bool {
 		return !isPermanentTransportError(a.err)
 	case a.rateLimited():
 		return false
-	case a.err != nil:
-		return !errors.Is(a.err, ErrAnswerTooLarge)
+	case a.err != nil: // a body cut off in transit: its status decides, a success's outcome is unknown
+		return a.status >= 500 || (a.status < 300 && !errors.Is(a.err, ErrAnswerTooLarge))
 	}
 	return a.status >= 500
 }
@@ -137,14 +137,14 @@ func (c *Client) giveUp(method, path string, last, lastLimited attempt, attempts
 	case lastLimited.status != 0 && cause != nil && !unknown:
 		return lastLimited.status, c.answerError(method, path, lastLimited, fmt.Errorf("%w while waiting out the "+
 			"rate limit (%d attempts over %s)", cause, attempts, elapsed), false)
-	case errors.As(cause, &paced):
-		// Held by the pacer, slowed by rate limits or capped: a rate limit.
-		return 0, &Error{Method: method, Path: path, RateLimited: true, Err: cause, redactor: c.redactor}
 	case last.status != 0 && last.err != nil: // an answer cut off in transit
 		return last.status, &Error{Method: method, Path: path, StatusCode: last.status, Err: last.err,
 			MayHaveCommitted: unknown, redactor: c.redactor}
 	case last.status != 0:
 		return last.status, c.answerError(method, path, last, cause, unknown)
+	case errors.As(cause, &paced):
+		// Held by the pacer, slowed by rate limits or capped: a rate limit.
+		return 0, &Error{Method: method, Path: path, RateLimited: true, Err: cause, redactor: c.redactor}
 	case cause != nil: // the caller's deadline or cancel says more than a failure it cut short
 		return 0, c.transportError(method, path, cause, attempts, started, unknown)
 	default:

@@ -286,3 +286,23 @@ func TestSend_testCallNeverResent(t *testing.T) {
 		})
 	}
 }
+
+// A refusal whose body is cut off in transit is still a refusal: a 4xx
+// committed nothing, so a create answered so is neither resent nor taken
+// for one that may have registered an endpoint, and a list is not retried.
+func TestSend_cutRefusalIsNoFault(t *testing.T) {
+	s := newA3Server(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		a3Truncated(w, http.StatusUnprocessableEntity)
+	})
+	c := s.client(t, retivo.Config{MaxRetries: 3, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
+	if _, err := c.ListEndpoints(context.Background()); err == nil {
+		t.Fatal("a cut 422 to a list was taken")
+	}
+	if n := s.n(a3List); n != 1 {
+		t.Errorf("a cut 422 to a list was sent %d times, want 1", n)
+	}
+	_, err := c.UpdateEndpoint(context.Background(), "we_a", retivo.UpdateEndpointRequest{})
+	if apiErr, ok := retivo.AsError(err); !ok || apiErr.StatusCode != http.StatusUnprocessableEntity || apiErr.MayHaveCommitted {
+		t.Errorf("a cut 422 to an update: %v", err)
+	}
+}

@@ -112,9 +112,12 @@ func (s *snapshots) finish(f *listFlight, listing Listing, err error) {
 	if err == nil {
 		s.answered++
 		f.snap = newSnapshot(listing, f.gen, s.answered, f.after, s.now())
-		if s.current == nil || f.snap.after >= s.current.after {
+		if s.current == nil || (f.gen >= s.current.gen && f.snap.after >= s.current.after) {
 			s.current = f.snap
 		}
+	}
+	if s.flight == f {
+		s.flight = nil // a reader from now on starts anew or takes the snapshot, never this outcome
 	}
 	f.err = err
 	s.mu.Unlock()
