@@ -14,7 +14,7 @@ import (
 // What a user sees when a data source's deadline ends while the client
 // waits out a 503 with Retry-After (which send treats as a rate limit), or
 // while its own pacer holds it at max_requests_per_second.
-func TestSend_rateLimitDiagnostics(t *testing.T) {
+func TestDescribeAPIError_rateLimitDiagnostics(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("ok") != "" || strings.HasSuffix(r.Header.Get("User-Agent"), "ok") {
 			_, _ = w.Write([]byte(`{"endpoints":[]}`))

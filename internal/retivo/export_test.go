@@ -10,3 +10,7 @@ func (c *Client) FlightWaiters() int {
 	}
 	return c.snapshots.flight.waiters
 }
+
+// WallClock is the client's default Clock, for test clocks that keep its
+// waits and move only its time.
+var WallClock Clock = realClock{}

@@ -2,8 +2,6 @@ package retivo
 
 import (
 	"context"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -29,30 +27,9 @@ func TestSend_pacerRateLimitNeverRaisesAboveTheCap(t *testing.T) {
 	}
 }
 
-// countingClock is the wall clock that counts AfterFunc timers not stopped
-// and not fired.
-type countingClock struct {
-	realClock
-	live atomic.Int64
-}
-
-func (c *countingClock) AfterFunc(d time.Duration, f func()) func() bool {
-	c.live.Add(1)
-	var once sync.Once
-	done := func() { once.Do(func() { c.live.Add(-1) }) }
-	stop := time.AfterFunc(d, func() { done(); f() }).Stop
-	return func() bool {
-		ok := stop()
-		if ok {
-			done()
-		}
-		return ok
-	}
-}
-
-// A Retry-After above RetryWaitMax is cut to RetryWaitMax, and every client
-// told it comes back at exactly RetryWaitMax: no spread, and early.
-func TestSend_longRetryAfterLosesJitterAndIsCut(t *testing.T) {
+// A Retry-After above RetryWaitMax is cut to it, but keeps its jitter:
+// clients told the same thing do not all come back at once.
+func TestSend_longRetryAfterKeepsItsJitter(t *testing.T) {
 	seen := map[time.Duration]bool{}
 	for range 50 {
 		seen[retryAfterWithJitter(60*time.Second, DefaultRetryWaitMax)] = true
@@ -64,8 +41,8 @@ func TestSend_longRetryAfterLosesJitterAndIsCut(t *testing.T) {
 }
 
 // A client whose last second saw 100+ answers is slowed to that rate on a
-// 429, and the very next normal answer releases it to unlimited.
-func TestSend_pacerReleasedByTheNextAnswerAtHighRates(t *testing.T) {
+// 429, and the next normal answer does not release it to unlimited.
+func TestSend_pacerKeepsPacingAtHighRates(t *testing.T) {
 	clock := newFakeClock(0)
 	p := newPacer(clock, 0)
 	for range 120 {

@@ -5,47 +5,42 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
 
-// a3Server is a loopback server run by answer; it counts requests per
-// "METHOD path".
-type a3Server struct {
-	srv   *httptest.Server
-	mu    sync.Mutex
-	count map[string]int
-}
+// a3Server is a hostileServer whose answer learns how many requests of its
+// "METHOD path" came so far, this one included.
+type a3Server struct{ *hostileServer }
 
 func newA3Server(t *testing.T, answer func(n int, w http.ResponseWriter, r *http.Request)) *a3Server {
 	t.Helper()
-	s := &a3Server{count: map[string]int{}}
-	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key := r.Method + " " + r.URL.Path
-		s.mu.Lock()
-		s.count[key]++
-		n := s.count[key]
-		s.mu.Unlock()
-		answer(n, w, r)
-	}))
-	t.Cleanup(s.srv.Close)
+	s := &a3Server{}
+	s.hostileServer = newHostileServer(t, func(w http.ResponseWriter, r *http.Request) {
+		answer(s.n(r.Method+" "+r.URL.EscapedPath()), w, r)
+	})
 	return s
 }
 
+// n is how many requests of "METHOD path" came.
 func (s *a3Server) n(key string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.count[key]
+	n := 0
+	for _, line := range s.requestLines() {
+		if line == key {
+			n++
+		}
+	}
+	return n
 }
 
+// client is a client of the server with cfg's retry waits as given
+// (hostileServer.client shortens them).
 func (s *a3Server) client(t *testing.T, cfg retivo.Config) *retivo.Client {
 	t.Helper()
-	cfg.BaseURL = s.srv.URL + "/api"
+	cfg.BaseURL = s.server.URL + "/api"
 	cfg.APIKey = testKey
 	c, err := retivo.New(cfg)
 	if err != nil {
@@ -56,12 +51,6 @@ func (s *a3Server) client(t *testing.T, cfg retivo.Config) *retivo.Client {
 
 const a3List = "GET /api/webhooks/endpoints"
 const a3Create = "POST /api/webhooks/endpoints"
-
-func a3JSON(w http.ResponseWriter, status int, body string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write([]byte(body))
-}
 
 // a3Truncated answers status with a Content-Length longer than the body it
 // sends, then closes: the client reads the status but not the whole body.
@@ -98,7 +87,7 @@ func a3Drop(w http.ResponseWriter) {
 func TestSend_503RetryAfterDeadlineIsKindRateLimited(t *testing.T) {
 	s := newA3Server(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Retry-After", "1")
-		a3JSON(w, 503, `{"error":"maintenance"}`)
+		jsonAnswer(503, `{"error":"maintenance"}`)(w, nil)
 	})
 	c := s.client(t, retivo.Config{MaxRetries: 1})
 	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
@@ -117,7 +106,7 @@ func TestSend_503RetryAfterDeadlineIsKindRateLimited(t *testing.T) {
 // A 503 without Retry-After is a fault, counted against MaxRetries.
 func TestSend_503WithoutRetryAfterIsAFault(t *testing.T) {
 	s := newA3Server(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
-		a3JSON(w, 503, `{"error":"down"}`)
+		jsonAnswer(503, `{"error":"down"}`)(w, nil)
 	})
 	c := s.client(t, retivo.Config{MaxRetries: 2, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
 	_, err := c.ListEndpoints(context.Background())
@@ -135,7 +124,7 @@ func TestSend_503WithoutRetryAfterIsAFault(t *testing.T) {
 func TestSend_flightJoinerWhoLeavesFirstGetsRateLimit(t *testing.T) {
 	s := newA3Server(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Retry-After", "1")
-		a3JSON(w, 429, `{"error":"slow down"}`)
+		jsonAnswer(429, `{"error":"slow down"}`)(w, nil)
 	})
 	c := s.client(t, retivo.Config{})
 	long, cancelLong := context.WithTimeout(context.Background(), 3*time.Second)
@@ -162,7 +151,7 @@ func TestSend_flightJoinerWhoLeavesFirstGetsRateLimit(t *testing.T) {
 // "context deadline exceeded".
 func TestSend_deadlineInThePacerNamesTheRateLimit(t *testing.T) {
 	s := newA3Server(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
-		a3JSON(w, 200, `{"endpoints":[]}`)
+		jsonAnswer(200, `{"endpoints":[]}`)(w, nil)
 	})
 	c := s.client(t, retivo.Config{MaxRequestsPerSecond: 0.2})
 	if _, err := c.ListEndpoints(context.Background()); err != nil {
@@ -188,14 +177,14 @@ func TestSend_createFaultWithCutBodyMayHaveCommitted(t *testing.T) {
 			for _, cut := range []bool{false, true} {
 				s := newA3Server(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 					if r.Method == http.MethodGet {
-						a3JSON(w, 200, `{"endpoints":[]}`)
+						jsonAnswer(200, `{"endpoints":[]}`)(w, nil)
 						return
 					}
 					if cut {
 						a3Truncated(w, status)
 						return
 					}
-					a3JSON(w, status, `{"error":"boom"}`)
+					jsonAnswer(status, `{"error":"boom"}`)(w, nil)
 				})
 				c := s.client(t, retivo.Config{MaxRetries: 3, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -222,7 +211,7 @@ func TestSend_rateLimitWithCutBodyIsWaitedOut(t *testing.T) {
 			a3Truncated(w, 429)
 			return
 		}
-		a3JSON(w, 200, `{"endpoints":[]}`)
+		jsonAnswer(200, `{"endpoints":[]}`)(w, nil)
 	})
 	c := s.client(t, retivo.Config{MaxRetries: 0})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -242,7 +231,7 @@ func TestSend_listFaultWithCutBodyIsRetried(t *testing.T) {
 			a3Truncated(w, 502)
 			return
 		}
-		a3JSON(w, 200, `{"endpoints":[]}`)
+		jsonAnswer(200, `{"endpoints":[]}`)(w, nil)
 	})
 	c := s.client(t, retivo.Config{MaxRetries: 3, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -259,14 +248,14 @@ func TestSend_listFaultWithCutBodyIsRetried(t *testing.T) {
 func TestSend_testCallNeverResent(t *testing.T) {
 	for name, answer := range map[string]func(w http.ResponseWriter){
 		"drop":   a3Drop,
-		"500":    func(w http.ResponseWriter) { a3JSON(w, 500, `{"error":"x"}`) },
+		"500":    func(w http.ResponseWriter) { jsonAnswer(500, `{"error":"x"}`)(w, nil) },
 		"cut200": func(w http.ResponseWriter) { a3Truncated(w, 200) },
 		"502cut": func(w http.ResponseWriter) { a3Truncated(w, 502) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := newA3Server(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 				if r.Method == http.MethodGet {
-					a3JSON(w, 200, `{"endpoints":[]}`)
+					jsonAnswer(200, `{"endpoints":[]}`)(w, nil)
 					return
 				}
 				answer(w)

@@ -11,15 +11,16 @@ import (
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
 
-// manualClock is a Clock whose time moves only when a test says so; waits
-// are real (no test here waits).
+// manualClock is a Clock whose time moves only when a test says so; its
+// waits are the wall clock's (no test here waits).
 type manualClock struct {
+	retivo.Clock
 	mu  sync.Mutex
 	now time.Time
 }
 
 func newManualClock() *manualClock {
-	return &manualClock{now: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)}
+	return &manualClock{Clock: retivo.WallClock, now: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)}
 }
 
 func (c *manualClock) Now() time.Time {
@@ -32,21 +33,6 @@ func (c *manualClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
-}
-
-func (c *manualClock) Sleep(ctx context.Context, d time.Duration) error {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
-}
-
-func (c *manualClock) AfterFunc(d time.Duration, f func()) func() bool {
-	return time.AfterFunc(d, f).Stop
 }
 
 func TestSnapshot_sharedInvalidatedAndAged(t *testing.T) {

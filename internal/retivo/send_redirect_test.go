@@ -2,39 +2,26 @@ package retivo_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
 
-type a3Logger struct {
-	mu      sync.Mutex
-	entries []string
-}
-
-func (l *a3Logger) Debug(_ context.Context, msg string, fields map[string]any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.entries = append(l.entries, fmt.Sprintf("%s %v", msg, fields))
-}
-
 // Redirects: a GET to the same host is followed, a GET to another host and
 // any POST are not (3xx reported, key not sent elsewhere).
 func TestSend_redirects(t *testing.T) {
 	other := newA3Server(t, func(_ int, w http.ResponseWriter, r *http.Request) {
-		a3JSON(w, 200, `{"endpoints":[]}`)
+		jsonAnswer(200, `{"endpoints":[]}`)(w, nil)
 	})
 	s := newA3Server(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodGet && r.URL.Path == "/api/webhooks/endpoints":
 			http.Redirect(w, r, "/moved/webhooks/endpoints", http.StatusTemporaryRedirect)
 		case r.URL.Path == "/moved/webhooks/endpoints":
-			http.Redirect(w, r, other.srv.URL+"/api/webhooks/endpoints", http.StatusFound)
+			http.Redirect(w, r, other.server.URL+"/api/webhooks/endpoints", http.StatusFound)
 		case r.Method == http.MethodPost:
 			http.Redirect(w, r, "/moved/post", http.StatusTemporaryRedirect)
 		}
@@ -58,16 +45,16 @@ func TestSend_redirects(t *testing.T) {
 	}
 }
 
-// An answer larger than MaxResponseBytes to a 429 ends the call at once
-// instead of being waited out like any other 429.
-func TestSend_largeRateLimitBodyEndsTheCall(t *testing.T) {
+// A 429 whose answer is larger than MaxResponseBytes is waited out like any
+// other 429: its status decides.
+func TestSend_largeRateLimitBodyIsWaitedOut(t *testing.T) {
 	s := newA3Server(t, func(n int, w http.ResponseWriter, _ *http.Request) {
 		if n == 1 {
 			w.Header().Set("Retry-After", "0")
-			a3JSON(w, 429, `{"error":"`+strings.Repeat("x", 4096)+`"}`)
+			jsonAnswer(429, `{"error":"`+strings.Repeat("x", 4096)+`"}`)(w, nil)
 			return
 		}
-		a3JSON(w, 200, `{"endpoints":[]}`)
+		jsonAnswer(200, `{"endpoints":[]}`)(w, nil)
 	})
 	c := s.client(t, retivo.Config{MaxResponseBytes: 1024})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
