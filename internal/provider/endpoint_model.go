@@ -99,7 +99,11 @@ var endpointObjectType = schema.NestedAttributeObject{Attributes: endpointDataSo
 	Type().TerraformType(context.Background())
 
 // terraformValue turns m into a Terraform object of endpointObjectType
-// without reflection, for the list data source's thousands of elements.
+// without reflection, for the list data source's thousands of elements. It
+// pays its way: with the framework's reflection instead (types.ListValueFrom
+// of endpointModels, then State.Set), BenchmarkWebhookEndpointsDataSource
+// took 2.5 s instead of 0.89 s and 1.4 GB instead of 0.5 GB at 20,000
+// endpoints (6 runs each, benchstat, p=0.002).
 func (m endpointModel) terraformValue(ctx context.Context) (tftypes.Value, error) {
 	fields := m.terraformFields()
 	values := make(map[string]tftypes.Value, len(fields))

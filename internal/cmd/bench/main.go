@@ -219,6 +219,9 @@ output "count" {
 // line adds the requests answered, the 429s and the floor: the answered
 // requests at the allowed rate plus the same run's applies without a limit.
 func (b *bench) sharedAccount(ctx context.Context) error {
+	if *shared <= 0 {
+		return nil
+	}
 	const perWorkspace, perSecond = 25, 10
 	tfs := make([]*tfexec.Terraform, *shared)
 	for i := range tfs {

@@ -38,8 +38,6 @@ func run(ctx context.Context) error {
 	keys := flag.String("api-keys", os.Getenv("RETIVO_API_KEY"), "comma-separated API keys to accept, each starting with rt_test_ or rt_live_; endpoints made with a key of one mode are invisible to the other (default $RETIVO_API_KEY)")
 	prefix := flag.String("prefix", "/api", "path the API is mounted at")
 	maxEndpoints := flag.Int("max-endpoints", 0, "plan limit on endpoints (0 = unlimited)")
-	latency := flag.Duration("latency", 0, "latency added to every API request")
-	urlFile := flag.String("url-file", "", "write the server's root URL to this file once it listens")
 	stateFile := flag.String("state-file", "", "keep the endpoints in this file across restarts (default: in memory only)")
 	// No default from the environment here: flag prints defaults in its
 	// usage text, and this one is a secret.
@@ -61,8 +59,8 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	server := localserver.New(localserver.Options{APIKeys: apiKeys, PathPrefix: *prefix, MaxEndpoints: *maxEndpoints,
-		Latency: *latency, Admin: true, AdminToken: token})
+	server := localserver.New(localserver.Options{APIKeys: apiKeys, PathPrefix: *prefix, MaxEndpoints: *maxEndpoints, Admin: true,
+		AdminToken: token})
 	if *stateFile != "" {
 		if err := server.UseStateFile(*stateFile); err != nil {
 			return err
@@ -83,11 +81,6 @@ func run(ctx context.Context) error {
 			"Use -addr 127.0.0.1:PORT unless you mean to expose all this.\n", *addr)
 	}
 	root := "http://" + listener.Addr().String()
-	if *urlFile != "" {
-		if err := os.WriteFile(*urlFile, []byte(root+"\n"), 0o600); err != nil {
-			return err
-		}
-	}
 	header := localserver.AdminTokenHeader + ": " + token
 	fmt.Printf("Retivo local server: API at %s%s, receiver at %s/receiver/\n", root, server.PathPrefix(), root)
 	fmt.Printf("Admin routes need the header %q, for example:\n  curl -H '%s' %s/_admin/stats\n", header, header, root)
