@@ -21,8 +21,12 @@ import (
 	"github.com/retivo/terraform-provider-retivo/internal/retivo"
 )
 
-// APIKey is the key every test server accepts.
-const APIKey = "rt_test_acceptance_0123456789abcdef"
+// APIKey and LiveAPIKey are the test-mode and the live-mode key every test
+// server accepts, unless the test names its own keys.
+const (
+	APIKey     = "rt_test_acceptance_0123456789abcdef"
+	LiveAPIKey = "rt_live_acceptance_0123456789abcdef"
+)
 
 // ProtoV6ProviderFactories serve the provider in-process for terraform-plugin-testing.
 var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
@@ -57,7 +61,7 @@ func NewEnv(t testing.TB, opts localserver.Options) *Env {
 func NewEnvWrapped(t testing.TB, opts localserver.Options, wrap func(http.Handler) http.Handler) *Env {
 	t.Helper()
 	if opts.APIKeys == nil {
-		opts.APIKeys = []string{APIKey}
+		opts.APIKeys = []string{APIKey, LiveAPIKey}
 	}
 	server := localserver.New(opts)
 	var handler http.Handler = server
@@ -79,7 +83,12 @@ func NewEnvWrapped(t testing.TB, opts localserver.Options, wrap func(http.Handle
 // ProviderBlock is a provider block for this environment that sets every
 // provider setting; extra lines go inside it.
 func (e *Env) ProviderBlock(extra ...string) string {
-	return e.providerBlock(fmt.Sprintf("  api_key        = %q\n", APIKey), extra...)
+	return e.ProviderBlockWithKey(APIKey, extra...)
+}
+
+// ProviderBlockWithKey is ProviderBlock with another API key.
+func (e *Env) ProviderBlockWithKey(key string, extra ...string) string {
+	return e.providerBlock(fmt.Sprintf("  api_key        = %q\n", key), extra...)
 }
 
 func (e *Env) providerBlock(key string, extra ...string) string {

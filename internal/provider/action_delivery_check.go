@@ -78,7 +78,12 @@ func (a *webhookEndpointTestAction) Invoke(ctx context.Context, req action.Invok
 	defer cancel()
 	result, err := a.client.TestEndpoint(callCtx, id)
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic(actionInvoke, "test webhook endpoint "+id, err))
+		summary, detail := describeAPIError(actionInvoke, "test webhook endpoint "+id, err)
+		if retivo.IsNotFound(err) {
+			detail += otherModeHint(id, a.client.Mode(), "give this action a provider configured with one "+
+				"(an aliased provider block, and provider = retivo.<alias> in the action block)")
+		}
+		resp.Diagnostics.AddError(summary, detail)
 		return
 	}
 	if result.Success {

@@ -69,12 +69,13 @@ func TestWebhookEndpointTestAction_protocol(t *testing.T) {
 			"endpoint_id": tftypes.NewValue(tftypes.String, id),
 			"report_only": tftypes.NewValue(tftypes.Bool, reportOnly),
 		})
+		calls := env.Server.Count(localserver.RouteTest)
 		validated, err := h.server.ValidateActionConfig(h.ctx, &tfprotov6.ValidateActionConfigRequest{ActionType: actionType, Config: config})
 		h.check("ValidateActionConfig", err, validated.Diagnostics)
 		planned, err := h.server.PlanAction(h.ctx, &tfprotov6.PlanActionRequest{ActionType: actionType, Config: config})
 		h.check("PlanAction", err, planned.Diagnostics)
-		if n := env.Server.Count(localserver.RouteTest); n != int64(len(env.Receiver.Deliveries())) {
-			t.Fatalf("test calls and deliveries disagree")
+		if n := env.Server.Count(localserver.RouteTest); n != calls {
+			t.Fatalf("validate and plan sent %d test calls, want none", n-calls)
 		}
 		stream, err := h.server.InvokeAction(h.ctx, &tfprotov6.InvokeActionRequest{ActionType: actionType, Config: config})
 		if err != nil {
@@ -118,6 +119,14 @@ func TestWebhookEndpointTestAction_protocol(t *testing.T) {
 	_, diags = invoke("we_missing", false)
 	if len(diags) != 1 || !strings.Contains(diags[0].Summary, "not found") {
 		t.Errorf("unknown id: want a not-found error, got %+v", diags)
+	}
+	// A live-mode endpoint is invisible to the test-mode key: the error
+	// says so, and how to give the action a live-mode key.
+	live := env.Server.InsertEndpoint(localserver.Endpoint{URL: env.ReceiverURL + "/ok", Active: true, Live: true})
+	_, diags = invoke(live.ID, false)
+	want := acctest.ErrorPattern("test-mode key (rt_test_…)", "cannot see live-mode endpoints", live.ID, "aliased provider")
+	if len(diags) != 1 || !want.MatchString(diags[0].Detail) {
+		t.Errorf("live-mode endpoint: want an error naming the key's mode, got %s", describeDiagnostics(diags))
 	}
 }
 

@@ -72,6 +72,11 @@ func endpointDataSourceAttributes() map[string]schema.Attribute {
 		},
 		"created_at": schema.StringAttribute{MarkdownDescription: "When the endpoint was created.", Computed: true},
 		"updated_at": schema.StringAttribute{MarkdownDescription: "When the endpoint last changed.", Computed: true},
+		"mode": schema.StringAttribute{
+			MarkdownDescription: "`test` or `live`: the mode of the provider's API key, which is the mode of " +
+				"every endpoint it can see.",
+			Computed: true,
+		},
 	}
 }
 

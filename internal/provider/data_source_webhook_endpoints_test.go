@@ -79,6 +79,7 @@ data "retivo_webhook_endpoints" "by_host" {
 							"subscribed_events": knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("customer.created")}),
 							"created_at":        knownvalue.NotNull(),
 							"updated_at":        knownvalue.NotNull(),
+							"mode":              knownvalue.StringExact("test"),
 						})})),
 				},
 			},

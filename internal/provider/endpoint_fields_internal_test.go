@@ -249,12 +249,16 @@ func tfsdkFields(v reflect.Value) ([]string, map[string]reflect.Value) {
 	return names, fields
 }
 
-// jsonFields are the fields of the struct v by the names of their json tags.
+// jsonFields are the fields of the struct v by the names of their json
+// tags, or by their attr tags for the fields no answer carries.
 func jsonFields(v reflect.Value) ([]string, map[string]reflect.Value) {
 	var names []string
 	fields := map[string]reflect.Value{}
 	for i := range v.NumField() {
 		name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		if name == "-" {
+			name = v.Type().Field(i).Tag.Get("attr")
+		}
 		if name != "" && name != "-" {
 			names = append(names, name)
 			fields[name] = v.Field(i)

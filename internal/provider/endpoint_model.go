@@ -24,6 +24,7 @@ type endpointModel struct {
 	Active           types.Bool   `tfsdk:"active"`
 	CreatedAt        types.String `tfsdk:"created_at"`
 	UpdatedAt        types.String `tfsdk:"updated_at"`
+	Mode             types.String `tfsdk:"mode"`
 }
 
 // newEndpointModel maps an API object to Terraform values for a reader that
@@ -34,7 +35,7 @@ func newEndpointModel(e retivo.Endpoint) endpointModel {
 	m := endpointModel{
 		ID: types.StringNull(), URL: types.StringNull(), Description: types.StringNull(),
 		SubscribedEvents: types.SetNull(types.StringType), Active: types.BoolNull(),
-		CreatedAt: types.StringNull(), UpdatedAt: types.StringNull(),
+		CreatedAt: types.StringNull(), UpdatedAt: types.StringNull(), Mode: types.StringNull(),
 	}
 	m.merge(e)
 	return m
@@ -70,6 +71,9 @@ func (m *endpointModel) merge(e retivo.Endpoint) {
 	}
 	if e.UpdatedAt != "" {
 		m.UpdatedAt = types.StringValue(e.UpdatedAt)
+	}
+	if e.Mode != "" {
+		m.Mode = types.StringValue(e.Mode)
 	}
 }
 
@@ -123,7 +127,7 @@ func (m endpointModel) terraformValue(ctx context.Context) (tftypes.Value, error
 func (m endpointModel) terraformFields() map[string]attr.Value {
 	return map[string]attr.Value{
 		"id": m.ID, "url": m.URL, "description": m.Description, "subscribed_events": m.SubscribedEvents,
-		"active": m.Active, "created_at": m.CreatedAt, "updated_at": m.UpdatedAt,
+		"active": m.Active, "created_at": m.CreatedAt, "updated_at": m.UpdatedAt, "mode": m.Mode,
 	}
 }
 

@@ -73,6 +73,16 @@ func (k callerKind) settings() settingsOrigin {
 // went wrong and what to do. action completes "Could not ...", e.g.
 // "create the webhook endpoint". The client has already masked the API key
 // and webhook secrets in every text it returns.
+// otherModeHint is what to add to a "not found" for an endpoint whose
+// mode the caller cannot know (an id): a key of keyMode cannot see the
+// endpoints of the other mode, and what to do if it is one of them.
+func otherModeHint(id, keyMode, howToSwitch string) string {
+	other := otherMode(keyMode)
+	return fmt.Sprintf("\n\nThe API key is a %s-mode key (%s…), which cannot see %s-mode endpoints. If endpoint %s "+
+		"was made with a %s-mode key (%s…), %s.", keyMode, keyPrefix(keyMode), other, id, other, keyPrefix(other),
+		howToSwitch)
+}
+
 func apiErrorDiagnostic(caller callerKind, action string, err error) diag.Diagnostic {
 	summary, detail := describeAPIError(caller, action, err)
 	return diag.NewErrorDiagnostic(summary, detail)

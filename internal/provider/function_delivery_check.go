@@ -115,6 +115,14 @@ func (f *testWebhookEndpointFunction) Run(ctx context.Context, req function.RunR
 	if target.secret != "" {
 		client.MaskSecret(target.secret)
 	}
+	if target.mode != "" && target.mode != client.Mode() {
+		resp.Error = function.NewArgumentFuncError(0, fmt.Sprintf("Webhook endpoint %s is a %s-mode endpoint "+
+			"(its mode attribute), but the API key of this call is a %s-mode key (%s…), which cannot see it: "+
+			"pass a %s-mode key in the options argument, such as { api_key = var.retivo_%s_api_key }, or set %s "+
+			"to one. Nothing was sent", target.id, target.mode, client.Mode(), keyPrefix(client.Mode()),
+			target.mode, target.mode, EnvAPIKey))
+		return
+	}
 	result, err := functionResults.do(target.key(call.cfg), func() (*retivo.TestResult, error) {
 		ctx, cancel := context.WithTimeout(ctx, call.timeout)
 		defer cancel()
@@ -122,6 +130,10 @@ func (f *testWebhookEndpointFunction) Run(ctx context.Context, req function.RunR
 	})
 	if err != nil {
 		summary, detail := describeAPIError(functionCall, "test webhook endpoint "+target.id, err)
+		if retivo.IsNotFound(err) && target.mode == "" {
+			detail += otherModeHint(target.id, client.Mode(), "pass a key of that mode in the options argument "+
+				"({ api_key = ... }), or the endpoint object, whose mode attribute says which key it needs")
+		}
 		// Terraform ends the message with a period of its own.
 		resp.Error = function.NewFuncError(strings.TrimSuffix(summary+": "+detail, "."))
 		return
@@ -149,6 +161,8 @@ type testTarget struct {
 	// version is what identifies the endpoint as it is (its url and
 	// updated_at) when it was passed as an object; empty for an id.
 	version string
+	// mode is the endpoint's mode when the object carries it.
+	mode string
 }
 
 // key identifies a call for the result cache: the same endpoint, in the same
@@ -177,6 +191,9 @@ func endpointArgument(arg types.Dynamic) (testTarget, *function.FuncError) {
 		t.id = id.ValueString()
 		if secret, ok := attrs["secret"].(basetypes.StringValue); ok && !secret.IsNull() && !secret.IsUnknown() {
 			t.secret = secret.ValueString()
+		}
+		if mode, ok := attrs["mode"].(basetypes.StringValue); ok && !mode.IsNull() && !mode.IsUnknown() {
+			t.mode = mode.ValueString()
 		}
 		for _, name := range []string{"url", "updated_at"} {
 			if s, ok := attrs[name].(basetypes.StringValue); ok {

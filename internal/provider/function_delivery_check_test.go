@@ -476,3 +476,37 @@ run "creates_the_endpoint" {
 		t.Errorf("terraform test:\n%s", out)
 	}
 }
+
+// The function given a live-mode endpoint and a test-mode key says so and
+// sends nothing; given only the id, its "not found" names the key's mode.
+func TestAccTestWebhookEndpointFunction_keyOfTheOtherMode(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	call := func(arg string) string {
+		return fmt.Sprintf(`provider::retivo::test_webhook_endpoint(%s, { api_key = %q, base_url = %q })`,
+			arg, acctest.APIKey, env.BaseURL)
+	}
+	config := func(arg string) string {
+		return env.ProviderBlockWithKey(acctest.LiveAPIKey) + ordersEndpoint + `
+output "result" {
+  value     = ` + call(arg) + `
+  sensitive = true
+}
+`
+	}
+	acctest.ParallelTest(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{
+				Config: config("retivo_webhook_endpoint.orders"),
+				ExpectError: acctest.ErrorPattern("is a live-mode endpoint", "test-mode key (rt_test_…)",
+					"pass a live-mode key in the options argument", "Nothing was sent"),
+			},
+			{
+				Config:      config("retivo_webhook_endpoint.orders.id"),
+				ExpectError: acctest.ErrorPattern("Webhook endpoint not found", "test-mode key (rt_test_…)", "cannot see live-mode endpoints"),
+			},
+		},
+	})
+	if n := env.Server.Count(localserver.RouteTest); n != 1 {
+		t.Errorf("the function sent %d test calls, want only the one of the id form", n)
+	}
+}

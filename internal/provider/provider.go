@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -16,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -61,6 +63,7 @@ type providerModel struct {
 	MaxRetries           types.Int64   `tfsdk:"max_retries"`
 	MaxRetryWait         types.String  `tfsdk:"max_retry_wait"`
 	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
+	Mode                 types.String  `tfsdk:"mode"`
 }
 
 func (p *retivoProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -107,6 +110,15 @@ func (p *retivoProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"At most %d. May also be set with the `%s` environment variable.", maxRequestsPerSecond,
 					EnvMaxRequestsPerSecond),
 				Optional: true,
+			},
+			"mode": schema.StringAttribute{
+				MarkdownDescription: "`test` or `live`: the only mode of API key this provider configuration " +
+					"accepts. A key of the other mode is refused when the provider is configured, before any " +
+					"request, so that a mixed-up key (a CI variable, say) cannot plan new endpoints in the other " +
+					"mode. Left out, a key of either mode is accepted, and each endpoint still refuses a key of " +
+					"the other mode than its own (its `mode` attribute).",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(retivo.ModeTest, retivo.ModeLive)},
 			},
 		},
 	}
@@ -200,12 +212,13 @@ func (c providerModel) given() givenSettings {
 	if !c.MaxRequestsPerSecond.IsNull() {
 		g.MaxRequestsPerSecond = c.MaxRequestsPerSecond.ValueFloat64Pointer()
 	}
+	g.Mode = c.Mode.ValueString()
 	return g
 }
 
 func anyUnknown(c providerModel) bool {
 	return c.APIKey.IsUnknown() || c.BaseURL.IsUnknown() || c.MaxRetries.IsUnknown() || c.MaxRetryWait.IsUnknown() ||
-		c.MaxRequestsPerSecond.IsUnknown()
+		c.MaxRequestsPerSecond.IsUnknown() || c.Mode.IsUnknown()
 }
 
 func addUnknownConfigErrors(c providerModel, resp *provider.ConfigureResponse) {
@@ -215,7 +228,7 @@ func addUnknownConfigErrors(c providerModel, resp *provider.ConfigureResponse) {
 	}{
 		{"api_key", c.APIKey.IsUnknown()}, {"base_url", c.BaseURL.IsUnknown()},
 		{"max_retries", c.MaxRetries.IsUnknown()}, {"max_retry_wait", c.MaxRetryWait.IsUnknown()},
-		{"max_requests_per_second", c.MaxRequestsPerSecond.IsUnknown()},
+		{"max_requests_per_second", c.MaxRequestsPerSecond.IsUnknown()}, {"mode", c.Mode.IsUnknown()},
 	}
 	for _, u := range unknown {
 		if u.isUnknown {

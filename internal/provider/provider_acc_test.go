@@ -110,3 +110,19 @@ data "retivo_webhook_endpoints" "all" {}
 		t.Errorf("plan with api_key = null and RETIVO_API_KEY set: %v\n%s", err, out)
 	}
 }
+
+// mode = "live" in the provider block refuses a test-mode key when the
+// provider is configured, before any request.
+func TestAccProvider_modeRefusesAKeyOfTheOtherMode(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	acctest.ParallelTest(t, resource.TestCase{
+		Steps: []resource.TestStep{{
+			Config: env.ProviderBlock(`  mode = "live"`) + ordersEndpoint,
+			ExpectError: acctest.ErrorPattern("Retivo API key of the wrong mode", `sets mode = "live"`,
+				"test-mode key (rt_test_…)", "refused before any request", "live-mode key (rt_live_…)"),
+		}},
+	})
+	if n := env.Server.TotalRequests(); n != 0 {
+		t.Errorf("the provider sent %d requests with a key of the wrong mode (%v)", n, env.Server.Stats())
+	}
+}

@@ -116,6 +116,14 @@ func WebhookEndpointSchema(ctx context.Context) schema.Schema {
 					"`created_at` until the first update.",
 				Computed: true,
 			},
+			"mode": schema.StringAttribute{
+				MarkdownDescription: "`test` or `live`: the mode of the API key that created or imported the " +
+					"endpoint (`rt_test_` or `rt_live_`), which an endpoint keeps for life. A plan or refresh with " +
+					"a key of the other mode stops with an error instead of planning a new endpoint: see " +
+					"[Moving from test mode to live mode](#moving-from-test-mode-to-live-mode).",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": endpointTimeoutsBlock(ctx),
@@ -211,6 +219,9 @@ func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadReq
 	if !ok {
 		return
 	}
+	if r.refuseOtherMode(state.ID.ValueString(), state.Mode, &resp.Diagnostics) {
+		return
+	}
 	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	if !ok {
 		return
@@ -226,7 +237,7 @@ func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	if !lookup.Found {
-		forgetMissing(ctx, id, lookup.LeftOut, resp)
+		forgetMissing(ctx, id, r.unknownModeKey(state.Mode), lookup.LeftOut, resp)
 		return
 	}
 	state.merge(lookup.Endpoint)
@@ -235,9 +246,11 @@ func (r *webhookEndpointResource) Read(ctx context.Context, req resource.ReadReq
 }
 
 // forgetMissing removes from the state an endpoint two list answers in a
-// row left out, and says so.
-func forgetMissing(ctx context.Context, id string, leftOut int, resp *resource.ReadResponse) {
-	resp.Diagnostics.AddWarning("Webhook endpoint not found", notFoundDetail(id, leftOut))
+// row left out, and says so. keyMode is the key's mode when the state does
+// not know the endpoint's (an import, a state of an earlier version): the
+// endpoint may be of the other mode.
+func forgetMissing(ctx context.Context, id, keyMode string, leftOut int, resp *resource.ReadResponse) {
+	resp.Diagnostics.AddWarning("Webhook endpoint not found", notFoundDetail(id, keyMode, leftOut))
 	resp.State.RemoveResource(ctx)
 	// The framework wants an identity after every successful read, even one
 	// that removes the resource.
@@ -246,10 +259,15 @@ func forgetMissing(ctx context.Context, id string, leftOut int, resp *resource.R
 
 // notFoundDetail explains a refresh that did not find the endpoint, which
 // two list answers in a row left out.
-func notFoundDetail(id string, leftOut int) string {
+func notFoundDetail(id, keyMode string, leftOut int) string {
 	detail := fmt.Sprintf("Webhook endpoint %s was not found on Retivo in two list answers in a row (deleted "+
 		"outside Terraform, or a wrong id or API key?). It has been removed from the state; while it stays in "+
 		"the configuration, the next apply creates a new one.", id)
+	if keyMode != "" {
+		detail += otherModeHint(id, keyMode, "switch the provider's key back to one before you apply, or the "+
+			"apply creates a new endpoint in this mode: a state written by an earlier version of the provider "+
+			"does not say which mode the endpoint is")
+	}
 	if leftOut > 0 {
 		detail += fmt.Sprintf("\n\nThe list also held %d endpoint(s) whose id is not usable, which were left "+
 			"out: this endpoint may be one of them, answered under a damaged id. Report it to Retivo support "+
@@ -271,6 +289,9 @@ func (r *webhookEndpointResource) Update(ctx context.Context, req resource.Updat
 	}
 	defer cancel()
 
+	if r.refuseOtherMode(state.ID.ValueString(), state.Mode, &resp.Diagnostics) {
+		return
+	}
 	body, diags := updateRequest(ctx, plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -304,7 +325,7 @@ func (r *webhookEndpointResource) Update(ctx context.Context, req resource.Updat
 
 func (r *webhookEndpointResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	state, ok := r.priorState(ctx, req.State, &resp.Diagnostics)
-	if !ok {
+	if !ok || r.refuseOtherMode(state.ID.ValueString(), state.Mode, &resp.Diagnostics) {
 		return
 	}
 	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
@@ -328,9 +349,23 @@ func (r *webhookEndpointResource) Delete(ctx context.Context, req resource.Delet
 // other resources, so what it says does not depend on the order in which
 // Terraform plans them.
 func (r *webhookEndpointResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.client == nil || !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+	if r.client == nil {
 		return
 	}
+	if !req.State.Raw.IsNull() {
+		// A plan without refresh (-refresh=false) or a destroy plan reads
+		// nothing: the endpoint's mode is checked here too.
+		var id, mode types.String
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("mode"), &mode)...)
+		r.refuseOtherMode(id.ValueString(), mode, &resp.Diagnostics)
+		return
+	}
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	// A new endpoint is of the key's mode, known now.
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("mode"), r.client.Mode())...)
 	var plan webhookEndpointResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() || !configurableKnown(req.Plan) {
@@ -395,8 +430,33 @@ func (r *webhookEndpointResource) ImportState(ctx context.Context, req resource.
 		resp.Diagnostics.AddError("Invalid webhook endpoint id", problem)
 		return
 	}
+	if !r.importable(ctx, id, &resp.Diagnostics) {
+		return
+	}
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 	resp.Diagnostics.AddWarning("Signing secret not imported", importedSecretWarning)
+}
+
+// importable reports whether the key sees endpoint id, and says what is
+// wrong when it does not: Terraform's own "Cannot import non-existent remote
+// object" cannot say that a key of the other mode does not see it.
+func (r *webhookEndpointResource) importable(ctx context.Context, id string, diags *diag.Diagnostics) bool {
+	if r.client == nil {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	defer cancel()
+	lookup, err := r.client.FindEndpoint(ctx, id)
+	switch {
+	case err != nil:
+		diags.Append(apiErrorDiagnostic(resourceRead, "import webhook endpoint "+id, err))
+	case !lookup.Found:
+		diags.AddError("Webhook endpoint not found", fmt.Sprintf("Retivo has no webhook endpoint %s that the "+
+			"provider's API key can see: check the id, and that the key belongs to the endpoint's account.", id)+
+			otherModeHint(id, r.client.Mode(), "import it with a provider configured with such a key (an aliased "+
+				"provider block, and provider = retivo.<alias> in the resource)"))
+	}
+	return err == nil && lookup.Found
 }
 
 // importedSecretWarning tells, at import time, what the docs say: the secret
@@ -443,7 +503,7 @@ func saveState(ctx context.Context, state *tfsdk.State, identity *tfsdk.Resource
 // resolveUnknowns makes sure no computed value is left unknown after apply:
 // whatever the server's answers did not settle becomes null.
 func resolveUnknowns(m *webhookEndpointResourceModel) {
-	for _, s := range []*types.String{&m.ID, &m.URL, &m.Description, &m.CreatedAt, &m.UpdatedAt, &m.Secret} {
+	for _, s := range []*types.String{&m.ID, &m.URL, &m.Description, &m.CreatedAt, &m.UpdatedAt, &m.Mode, &m.Secret} {
 		if s.IsUnknown() {
 			*s = types.StringNull()
 		}
@@ -469,6 +529,52 @@ func (r *webhookEndpointResource) priorState(ctx context.Context, from tfsdk.Sta
 		r.client.MaskSecret(state.Secret.ValueString())
 	}
 	return state, true
+}
+
+// refuseOtherMode reports an endpoint whose state says it is of the other
+// mode than the client's key, and returns whether it did: a key of the
+// other mode cannot see it, so a read would take it for deleted and plan a
+// new endpoint in the other mode, orphaning this one and its secret. A state
+// that does not know the mode (written by an earlier version) passes.
+func (r *webhookEndpointResource) refuseOtherMode(id string, stateMode types.String, diags *diag.Diagnostics) bool {
+	if r.client == nil || !isKnown(stateMode) || stateMode.ValueString() == r.client.Mode() {
+		return false
+	}
+	diags.Append(otherModeDiagnostic(id, stateMode.ValueString(), r.client.Mode()))
+	return true
+}
+
+// otherModeDiagnostic is the error for an endpoint of mode met with a key
+// of keyMode: what happened, and the ways out.
+func otherModeDiagnostic(id, mode, keyMode string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Webhook endpoint of the other mode than the API key",
+		fmt.Sprintf("Webhook endpoint %[1]s was made in %[2]s mode (its state says mode = %[2]q), but the "+
+			"provider's API key is a %[3]s-mode key (%[4]s…). A %[3]s-mode key cannot see %[2]s-mode endpoints, "+
+			"so Terraform would take this one for deleted and plan a new %[3]s-mode endpoint, leaving this one "+
+			"and its secret behind. Nothing has been sent to Retivo.\n\n"+
+			"If the key is a mix-up (a CI variable, say), switch back to a %[2]s-mode key (%[5]s…).\n\n"+
+			"To move this configuration to %[3]s mode, first hand the %[2]s-mode endpoints over with the %[2]s-mode "+
+			"key: a removed block (lifecycle { destroy = false } keeps the endpoint on Retivo, destroy = true "+
+			"deletes it) or terraform state rm; then apply with the %[3]s-mode key, which creates new endpoints "+
+			"with new secrets. See \"Moving from test mode to live mode\" in the retivo_webhook_endpoint docs.",
+			id, mode, keyMode, keyPrefix(keyMode), keyPrefix(mode)))
+}
+
+// unknownModeKey is the key's mode when the state does not know the
+// endpoint's mode, else "".
+func (r *webhookEndpointResource) unknownModeKey(stateMode types.String) string {
+	if isKnown(stateMode) {
+		return ""
+	}
+	return r.client.Mode()
+}
+
+// otherMode is the mode that is not mode.
+func otherMode(mode string) string {
+	if mode == retivo.ModeLive {
+		return retivo.ModeTest
+	}
+	return retivo.ModeLive
 }
 
 // clientFrom takes the client the provider configured.

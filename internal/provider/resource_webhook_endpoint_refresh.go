@@ -40,6 +40,13 @@ func (r *webhookEndpointResource) readUnchanged(ctx context.Context, req resourc
 	if !ok {
 		return false // the full read reports the unparsable timeout
 	}
+	mode := types.StringNull()
+	if s, ok := rawString(attrs["mode"]); ok {
+		mode = types.StringValue(s)
+	}
+	if r.refuseOtherMode(id, mode, &resp.Diagnostics) {
+		return true
+	}
 	if secret, ok := rawString(attrs["secret"]); ok {
 		r.client.MaskSecret(secret) // as priorState
 	}
@@ -52,7 +59,7 @@ func (r *webhookEndpointResource) readUnchanged(ctx context.Context, req resourc
 		return true
 	}
 	if !lookup.Found {
-		forgetMissing(ctx, id, lookup.LeftOut, resp) // the full read would only list again
+		forgetMissing(ctx, id, r.unknownModeKey(mode), lookup.LeftOut, resp) // the full read would only list again
 		return true
 	}
 	if !matchesState(lookup.Endpoint, attrs) {
@@ -90,6 +97,9 @@ func matchesState(e retivo.Endpoint, attrs map[string]tftypes.Value) bool {
 		}
 	}
 	if e.CreatedAt != "" && !same("created_at", e.CreatedAt) {
+		return false
+	}
+	if e.Mode != "" && !same("mode", e.Mode) {
 		return false
 	}
 	return e.UpdatedAt == "" || same("updated_at", e.UpdatedAt)

@@ -316,7 +316,8 @@ func TestAccWebhookEndpoint_import(t *testing.T) {
 				ResourceName:  endpointAddress,
 				ImportState:   true,
 				ImportStateId: "we_does_not_exist",
-				ExpectError:   regexp.MustCompile(`(?i)cannot import non-existent remote object`),
+				ExpectError: acctest.ErrorPattern("Webhook endpoint not found", "no webhook endpoint we_does_not_exist",
+					"check the id", "test-mode key (rt_test_…)"),
 			},
 		},
 	})

@@ -36,6 +36,9 @@ type givenSettings struct {
 	MaxRetries           *int64
 	MaxRetryWait         *string
 	MaxRequestsPerSecond *float64
+	// Mode is the only mode of key accepted, retivo.ModeTest or
+	// retivo.ModeLive; "" accepts either.
+	Mode string
 }
 
 // settingsOrigin says, for messages, where a caller's given settings come from.
@@ -101,6 +104,12 @@ func resolveSettings(given givenSettings, origin settingsOrigin, getenv func(str
 		problem("api_key", "Malformed Retivo API key", "The API key from "+from("api_key", EnvAPIKey, given.APIKey != nil)+
 			" is not a Retivo API key: "+err.Error()+". Copy the key from the Retivo dashboard; it starts with "+
 			"rt_test_ (test mode) or rt_live_ (live mode).")
+	} else if keyMode := retivo.KeyMode(cfg.APIKey); given.Mode != "" && keyMode != given.Mode {
+		problem("mode", "Retivo API key of the wrong mode", fmt.Sprintf("%s sets mode = %q, but the API key from "+
+			"%s is a %s-mode key (%s…), so it is refused before any request. Give this configuration a %s-mode "+
+			"key (%s…), or change mode if the configuration is meant for %s mode.", origin.place, given.Mode,
+			from("api_key", EnvAPIKey, given.APIKey != nil), keyMode, keyPrefix(keyMode), given.Mode,
+			keyPrefix(given.Mode), keyMode))
 	}
 
 	cfg.BaseURL = orEnv(given.BaseURL, EnvBaseURL, getenv)
@@ -154,6 +163,14 @@ func resolveSettings(given givenSettings, origin settingsOrigin, getenv func(str
 		}
 	}
 	return cfg, problems
+}
+
+// keyPrefix is the prefix of the API keys of a mode.
+func keyPrefix(mode string) string {
+	if mode == retivo.ModeLive {
+		return retivo.LiveKeyPrefix
+	}
+	return retivo.TestKeyPrefix
 }
 
 // maxRequestsPerSecond bounds max_requests_per_second.

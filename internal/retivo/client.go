@@ -32,6 +32,25 @@ const (
 	TestKeyPrefix = "rt_test_"
 )
 
+// The modes of a key, and so of every endpoint made or seen with it: an
+// endpoint made with a key of one mode is invisible to keys of the other.
+const (
+	ModeTest = "test"
+	ModeLive = "live"
+)
+
+// KeyMode is the mode of an API key, by its prefix; "" for a key of neither
+// (CheckAPIKey refuses those).
+func KeyMode(key string) string {
+	switch {
+	case strings.HasPrefix(key, TestKeyPrefix):
+		return ModeTest
+	case strings.HasPrefix(key, LiveKeyPrefix):
+		return ModeLive
+	}
+	return ""
+}
+
 // Config is everything a Client is made of; the client never changes after
 // New returns it.
 type Config struct {
@@ -138,6 +157,10 @@ func New(cfg Config) (*Client, error) {
 // from now on: a webhook secret it did not see created (read from state, say)
 // must not show in an error that quotes it.
 func (c *Client) MaskSecret(secret string) { c.redactor.Add(secret) }
+
+// Mode is the mode of the client's key, ModeTest or ModeLive: the mode of
+// every endpoint it returns (Endpoint.Mode).
+func (c *Client) Mode() string { return KeyMode(c.apiKey) }
 
 // ParseBaseURL checks that raw is an absolute http or https URL and returns it
 // without a trailing slash. Empty means DefaultBaseURL. Its errors never

@@ -45,7 +45,7 @@ func (c *Client) ListEndpoints(ctx context.Context) (Listing, error) {
 		return Listing{}, c.malformed(http.MethodGet, endpointsPath, status, fmt.Errorf("%w: it carries %s, so more endpoints "+
 			"follow; the API documents no pagination, and this provider reads the list in one call", ErrPartialList, sign))
 	}
-	listing, err := checkListing(*out.Endpoints)
+	listing, err := checkListing(*out.Endpoints, c.Mode())
 	if err != nil {
 		return Listing{}, c.malformed(http.MethodGet, endpointsPath, status, err)
 	}
@@ -54,9 +54,9 @@ func (c *Client) ListEndpoints(ctx context.Context) (Listing, error) {
 }
 
 // checkListing leaves out the endpoints whose id breaks the id rule, rejects
-// an answer that lists one id twice (which copy is the endpoint?), and reads
-// null fields as empty.
-func checkListing(endpoints []Endpoint) (Listing, error) {
+// an answer that lists one id twice (which copy is the endpoint?), reads
+// null fields as empty, and gives each endpoint the key's mode.
+func checkListing(endpoints []Endpoint, mode string) (Listing, error) {
 	listing := Listing{Endpoints: make([]Endpoint, 0, len(endpoints))}
 	seen := make(map[string]struct{}, len(endpoints))
 	for _, e := range endpoints {
@@ -69,6 +69,7 @@ func checkListing(endpoints []Endpoint) (Listing, error) {
 		}
 		seen[e.ID] = struct{}{}
 		emptyForNull(&e)
+		e.Mode = mode
 		listing.Endpoints = append(listing.Endpoints, e)
 	}
 	return listing, nil
@@ -139,6 +140,7 @@ func (c *Client) createOnce(ctx context.Context, req CreateEndpointRequest, key 
 	if err := c.claimCreated(out.Endpoint, req, sentAfter, status); err != nil {
 		return nil, err
 	}
+	out.Endpoint.Mode = c.Mode()
 	return out.Endpoint, nil
 }
 
@@ -160,7 +162,7 @@ func (c *Client) UpdateEndpoint(ctx context.Context, id string, req UpdateEndpoi
 		// The change was accepted but the answer does not show the result
 		// (an empty body, or one without the endpoint): callers keep what
 		// they sent.
-		return &Endpoint{ID: id}, nil
+		return &Endpoint{ID: id, Mode: c.Mode()}, nil
 	}
 	problem := contradiction(*out.Endpoint, deref(req.URL, ""), req.Description, req.SubscribedEvents, req.Active)
 	if out.Endpoint.ID != "" && out.Endpoint.ID != id {
@@ -171,7 +173,7 @@ func (c *Client) UpdateEndpoint(ctx context.Context, id string, req UpdateEndpoi
 			"%s %s, so it says nothing of whether endpoint %s changed", ErrAnswerMismatch, QuoteExcerpt(id), problem,
 			QuoteExcerpt(id)))
 	}
-	out.Endpoint.ID = id
+	out.Endpoint.ID, out.Endpoint.Mode = id, c.Mode()
 	return out.Endpoint, nil
 }
 

@@ -23,6 +23,12 @@ type Endpoint struct {
 
 	// Secret is the signing secret. Only the create answer carries it.
 	Secret string `json:"secret,omitempty"`
+
+	// Mode is ModeTest or ModeLive: the mode of the key of the client that
+	// returned the endpoint, which fixes the mode of every endpoint it can
+	// see. The API answers no such field; attr names the Terraform
+	// attribute that holds it.
+	Mode string `json:"-" attr:"mode"`
 }
 
 // CreateEndpointRequest is the body of POST /webhooks/endpoints.
