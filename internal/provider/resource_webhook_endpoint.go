@@ -300,6 +300,13 @@ func (r *webhookEndpointResource) Update(ctx context.Context, req resource.Updat
 	id := state.ID.ValueString()
 	updated, err := r.client.UpdateEndpoint(ctx, id, body)
 	if err != nil {
+		if retivo.IsNotFound(err) && !isKnown(state.Mode) {
+			resp.Diagnostics.AddError("Webhook endpoint not found", fmt.Sprintf("Retivo has no webhook endpoint "+
+				"%s for the provider's API key.", id)+otherModeHint(id, r.client.Mode(), "switch the provider's "+
+				"key back to one before you apply again, or the next apply creates a new endpoint in this mode: "+
+				"a state written by an earlier version of the provider does not say which mode the endpoint is"))
+			return
+		}
 		if retivo.IsNotFound(err) {
 			resp.Diagnostics.AddError("Webhook endpoint no longer exists", fmt.Sprintf("Webhook endpoint %s was "+
 				"deleted outside Terraform while this apply ran. Run terraform apply again: the refresh will "+
@@ -334,9 +341,18 @@ func (r *webhookEndpointResource) Delete(ctx context.Context, req resource.Delet
 	}
 	defer cancel()
 
-	err := r.client.DeleteEndpoint(ctx, state.ID.ValueString())
-	if err != nil && !retivo.IsNotFound(err) { // already gone is what we wanted
-		resp.Diagnostics.Append(apiErrorDiagnostic(resourceDelete, "delete webhook endpoint "+state.ID.ValueString(), err))
+	id := state.ID.ValueString()
+	err := r.client.DeleteEndpoint(ctx, id)
+	switch {
+	case retivo.IsNotFound(err) && !isKnown(state.Mode):
+		// Already gone, or of the other mode: a state written by an earlier
+		// version does not say which. Terraform forgets it either way.
+		resp.Diagnostics.AddWarning("Webhook endpoint not found", fmt.Sprintf("Retivo has no webhook endpoint "+
+			"%s for the provider's API key, so it has been removed from the state as already deleted.", id)+
+			otherModeHint(id, r.client.Mode(), "it is still on Retivo: delete it there with a key of its mode, "+
+				"or import it again with a provider configured with one"))
+	case err != nil && !retivo.IsNotFound(err): // already gone is what we wanted
+		resp.Diagnostics.Append(apiErrorDiagnostic(resourceDelete, "delete webhook endpoint "+id, err))
 	}
 }
 
@@ -551,7 +567,7 @@ func otherModeDiagnostic(id, mode, keyMode string) diag.Diagnostic {
 		fmt.Sprintf("Webhook endpoint %[1]s was made in %[2]s mode (its state says mode = %[2]q), but the "+
 			"provider's API key is a %[3]s-mode key (%[4]s…). A %[3]s-mode key cannot see %[2]s-mode endpoints, "+
 			"so Terraform would take this one for deleted and plan a new %[3]s-mode endpoint, leaving this one "+
-			"and its secret behind. Nothing has been sent to Retivo.\n\n"+
+			"and its secret behind. Nothing has been sent to Retivo for this endpoint.\n\n"+
 			"If the key is a mix-up (a CI variable, say), switch back to a %[2]s-mode key (%[5]s…).\n\n"+
 			"To move this configuration to %[3]s mode, first hand the %[2]s-mode endpoints over with the %[2]s-mode "+
 			"key: a removed block (lifecycle { destroy = false } keeps the endpoint on Retivo, destroy = true "+

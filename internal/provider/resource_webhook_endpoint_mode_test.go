@@ -225,3 +225,73 @@ func describeDiagnostics(diags []*tfprotov6.Diagnostic) string {
 	}
 	return out.String()
 }
+
+// A destroy (-refresh=false) of a state written by an earlier version, with
+// a key of the other mode than the endpoint's: the DELETE meets a 404, and
+// the state forgets the endpoint with a warning that names the key's mode,
+// since the endpoint may still be on Retivo.
+func TestWebhookEndpoint_deleteOfStateWithoutModeProtocol(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, localserver.Options{})
+	live := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://example.com/old", Active: true, Live: true})
+	h := newProtocolHarness(t, env) // test-mode key
+	resourceType := h.schema.ResourceSchemas[endpointType].ValueType()
+	prior := h.value(resourceType, map[string]tftypes.Value{
+		"id":                tftypes.NewValue(tftypes.String, live.ID),
+		"url":               tftypes.NewValue(tftypes.String, "https://example.com/old"),
+		"description":       tftypes.NewValue(tftypes.String, ""),
+		"subscribed_events": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{}),
+		"active":            tftypes.NewValue(tftypes.Bool, true),
+	})
+	null, err := tfprotov6.NewDynamicValue(resourceType, tftypes.NewValue(resourceType, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := h.server.ApplyResourceChange(h.ctx, &tfprotov6.ApplyResourceChangeRequest{TypeName: endpointType,
+		PriorState: prior, PlannedState: &null, Config: &null})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, still := env.Server.Endpoint(live.ID); !still {
+		t.Fatal("the live endpoint was deleted")
+	}
+	if !acctest.ErrorPattern("test-mode key (rt_test_…)", "cannot see live-mode endpoints", live.ID).MatchString(describeDiagnostics(resp.Diagnostics)) {
+		t.Errorf("a delete of a state without a mode that met a 404 does not say the key's mode: Terraform "+
+			"forgets live endpoint %s, still on Retivo:%s", live.ID, describeDiagnostics(resp.Diagnostics))
+	}
+}
+
+// An update (-refresh=false) of a state written by an earlier version, with
+// a key of the other mode than the endpoint's: the PUT meets a 404, and the
+// error names the key's mode instead of advising an apply that creates the
+// endpoint anew in the wrong mode.
+func TestWebhookEndpoint_updateOfStateWithoutModeProtocol(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, localserver.Options{})
+	live := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://example.com/old", Active: true, Live: true})
+	h := newProtocolHarness(t, env) // test-mode key
+	resourceType := h.schema.ResourceSchemas[endpointType].ValueType()
+	object := func(url string, mode tftypes.Value) *tfprotov6.DynamicValue {
+		return h.value(resourceType, map[string]tftypes.Value{
+			"id":                tftypes.NewValue(tftypes.String, live.ID),
+			"url":               tftypes.NewValue(tftypes.String, url),
+			"description":       tftypes.NewValue(tftypes.String, ""),
+			"subscribed_events": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{}),
+			"active":            tftypes.NewValue(tftypes.Bool, true),
+			"mode":              mode,
+		})
+	}
+	resp, err := h.server.ApplyResourceChange(h.ctx, &tfprotov6.ApplyResourceChangeRequest{TypeName: endpointType,
+		PriorState:   object("https://example.com/old", tftypes.NewValue(tftypes.String, nil)),
+		PlannedState: object("https://example.com/new", tftypes.NewValue(tftypes.String, tftypes.UnknownValue)),
+		Config:       object("https://example.com/new", tftypes.NewValue(tftypes.String, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := env.Server.Count(localserver.RouteUpdate); got != 1 {
+		t.Fatalf("PUTs = %d, want the one a mode-less state cannot avoid", got)
+	}
+	if !acctest.ErrorPattern("test-mode key (rt_test_…)", "cannot see live-mode endpoints").MatchString(describeDiagnostics(resp.Diagnostics)) {
+		t.Errorf("the 404 of an update of a state without a mode does not name the key's mode:%s", describeDiagnostics(resp.Diagnostics))
+	}
+}
