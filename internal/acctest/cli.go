@@ -238,6 +238,20 @@ func (c *CLI) Start(t *testing.T, args ...string) (cmd *exec.Cmd, out *bytes.Buf
 	return cmd, out, cmd.Start()
 }
 
+// Script runs a shell script of the docs (examples/ci/plan-gate.sh, say) in
+// the configuration's directory, with the CLI under test as $TERRAFORM.
+func (c *CLI) Script(t *testing.T, path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	out := &bytes.Buffer{}
+	cmd := exec.CommandContext(t.Context(), "sh", abs)
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = c.Dir, append(c.rawEnv, "TERRAFORM="+c.tf.ExecPath()), out, out
+	err = cmd.Run()
+	return out.String(), err
+}
+
 // command is the one raw run of the CLI, killed if the test ends first.
 func (c *CLI) command(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer) {
 	out := &bytes.Buffer{}

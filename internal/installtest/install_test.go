@@ -86,7 +86,7 @@ func TestInstallFromMirror(t *testing.T) {
 			if err := tf.Apply(ctx); err != nil {
 				t.Fatalf("apply: %v", err)
 			}
-			if err := tfcli.PlanNoChanges(ctx, tf); err != nil {
+			if err := tfcli.PlanNoChanges(ctx, tf, nil); err != nil {
 				t.Fatalf("plan: %v", err)
 			}
 			if err := tf.Destroy(ctx); err != nil {

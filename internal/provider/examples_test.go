@@ -99,3 +99,22 @@ func exampleConfigurations(t *testing.T, dir string, tfVersion *version.Version)
 func keys(m map[string]string) []string {
 	return slices.Sorted(maps.Keys(m))
 }
+
+// The README's first example (the endpoint and its gate) is a configuration
+// terraform validate accepts.
+func TestAccReadme_firstExampleValidates(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, found := strings.Cut(string(readme), "```hcl\n")
+	example, _, closed := strings.Cut(rest, "```")
+	if !found || !closed || !strings.Contains(example, `data "retivo_webhook_endpoint_test"`) {
+		t.Fatalf("the README's first hcl example is not the gate:\n%s", example)
+	}
+	cli := acctest.NewCLI(t, strings.Replace(example, `version = "~> 0.1"`, "", 1))
+	if out, err := cli.Exec(t, "", "validate", "-no-color"); err != nil {
+		t.Errorf("terraform validate rejects the README's first example: %v\n%s", err, out)
+	}
+}

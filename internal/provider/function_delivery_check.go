@@ -53,7 +53,10 @@ func (f *testWebhookEndpointFunction) Definition(_ context.Context, _ function.D
 		MarkdownDescription: "Asks Retivo to send a signed test event to the endpoint's URL and returns what the " +
 			"receiver answered: `{ success, status, status_text, error }`. A failed delivery (the receiver " +
 			"answered an error status, timed out or refused the connection) is a result with `success = false`, " +
-			"not an error; an unknown id, a rejected API key or any other error answer from Retivo is an error. " +
+			"not an error; an unknown id, a rejected API key, an unreachable Retivo or any other error answer " +
+			"is an error, which fails the plan or apply even inside a `check` block. For a CI gate, use the " +
+			"`retivo_webhook_endpoint_test` data source in a `check` block instead: it uses the provider block " +
+			"(and its aliases), and Terraform turns its errors into warnings. " +
 			"`status_text` and `error` are texts to show, written by the receiver or Retivo: control and " +
 			"bidirectional-control characters (which could drive a terminal) are replaced by spaces, the API key " +
 			"and known secrets are masked, and each is at most 200 characters long.\n\n" +
@@ -129,13 +132,7 @@ func (f *testWebhookEndpointFunction) Run(ctx context.Context, req function.RunR
 		return client.TestEndpoint(ctx, target.id)
 	})
 	if err != nil {
-		summary, detail := describeAPIError(functionCall, "test webhook endpoint "+target.id, err)
-		if retivo.IsNotFound(err) && target.mode == "" {
-			detail += otherModeHint(target.id, client.Mode(), "pass a key of that mode in the options argument "+
-				"({ api_key = ... }), or the endpoint object, whose mode attribute says which key it needs")
-		}
-		// Terraform ends the message with a period of its own.
-		resp.Error = function.NewFuncError(strings.TrimSuffix(summary+": "+detail, "."))
+		resp.Error = function.NewFuncError(functionCallError(call, target, client.Mode(), err))
 		return
 	}
 	value, diags := types.ObjectValue(testResultAttrTypes, map[string]attr.Value{
@@ -149,6 +146,24 @@ func (f *testWebhookEndpointFunction) Run(ctx context.Context, req function.RunR
 		return
 	}
 	resp.Error = resp.Result.Set(ctx, value)
+}
+
+// functionCallError is the message of a failed call: the API error, and
+// what a function call may have got wrong that a data source would not.
+func functionCallError(call functionCallSettings, target testTarget, keyMode string, err error) string {
+	summary, detail := describeAPIError(functionCall, "test webhook endpoint "+target.id, err)
+	if call.defaultBaseURL {
+		detail += fmt.Sprintf("\n\nThe call went to the default base URL, %s: provider functions cannot see "+
+			"the provider block, so its base_url (and api_key) do not apply here. Set %s, or pass "+
+			"{ base_url = ... } as the second argument; for a CI gate, the retivo_webhook_endpoint_test data "+
+			"source in a check block uses the provider block", retivo.DefaultBaseURL, EnvBaseURL)
+	}
+	if retivo.IsNotFound(err) && target.mode == "" {
+		detail += otherModeHint(target.id, keyMode, "pass a key of that mode in the options argument "+
+			"({ api_key = ... }), or the endpoint object, whose mode attribute says which key it needs")
+	}
+	// Terraform ends the message with a period of its own.
+	return strings.TrimSuffix(summary+": "+detail, ".")
 }
 
 // testTarget is the endpoint a call tests, and what of it the result
@@ -274,6 +289,10 @@ var functionArgument = settingsOrigin{
 type functionCallSettings struct {
 	cfg     retivo.Config
 	timeout time.Duration
+	// defaultBaseURL is set when neither the options nor RETIVO_BASE_URL
+	// gave a base URL, which a provider block's base_url may have been
+	// meant to.
+	defaultBaseURL bool
 }
 
 // functionSettings resolves the function's client settings like the
@@ -303,6 +322,7 @@ func functionSettings(options []types.Dynamic, getenv func(string) string) (func
 	}
 	cfg, problems := resolveSettings(given, functionArgument, getenv)
 	call.cfg = cfg
+	call.defaultBaseURL = given.BaseURL == nil && getenv(EnvBaseURL) == ""
 	if len(problems) > 0 {
 		messages := make([]string, 0, len(problems))
 		for _, p := range problems {

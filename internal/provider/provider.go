@@ -43,6 +43,7 @@ var (
 	_ resource.ResourceWithModifyPlan    = (*webhookEndpointResource)(nil)
 	_ datasource.DataSourceWithConfigure = (*webhookEndpointDataSource)(nil)
 	_ datasource.DataSourceWithConfigure = (*webhookEndpointsDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*webhookEndpointTestDataSource)(nil)
 	_ list.ListResourceWithConfigure     = (*webhookEndpointListResource)(nil)
 	_ action.ActionWithConfigure         = (*webhookEndpointTestAction)(nil)
 )
@@ -170,7 +171,8 @@ func (p *retivoProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *retivoProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewWebhookEndpointDataSource, NewWebhookEndpointsDataSource}
+	return []func() datasource.DataSource{NewWebhookEndpointDataSource, NewWebhookEndpointsDataSource,
+		NewWebhookEndpointTestDataSource}
 }
 
 func (p *retivoProvider) Functions(context.Context) []func() function.Function {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"os/signal"
@@ -20,6 +21,7 @@ import (
 	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
@@ -126,14 +128,38 @@ func Version(ctx context.Context, execPath string) (*version.Version, error) {
 	return v, err
 }
 
-// PlanNoChanges runs plan, which must find nothing to change: after apply,
-// its refresh sees an object not stored, or stored otherwise, as a change.
-func PlanNoChanges(ctx context.Context, tf *tfexec.Terraform, opts ...tfexec.PlanOption) error {
-	changes, err := tf.Plan(ctx, opts...)
-	if err == nil && changes {
-		err = errors.New("the plan after apply has changes")
+// PlanNoChanges runs plan, which must find nothing to change in a managed
+// resource: after apply, its refresh sees an object not stored, or stored
+// otherwise, as a change. A data source that Terraform reads again in the
+// apply (one in a check block always is) makes the plan report changes
+// without changing anything, so a plan with changes is read to tell. The
+// plan's output goes to out (nil discards it); the plan's JSON, which holds
+// the secrets in state, never does.
+func PlanNoChanges(ctx context.Context, tf *tfexec.Terraform, out io.Writer, opts ...tfexec.PlanOption) error {
+	tf.SetStdout(cmp.Or[io.Writer](out, io.Discard))
+	defer tf.SetStdout(cmp.Or[io.Writer](out, io.Discard))
+	planFile := filepath.Join(tf.WorkingDir(), "no-changes.tfplan")
+	changes, err := tf.Plan(ctx, append(opts, tfexec.Out(planFile))...)
+	if err != nil || !changes {
+		return err
 	}
-	return err
+	var showOpts []tfexec.ShowOption // the reattach option, when there is one
+	for _, o := range opts {
+		if show, ok := o.(tfexec.ShowOption); ok {
+			showOpts = append(showOpts, show)
+		}
+	}
+	tf.SetStdout(io.Discard)
+	plan, err := tf.ShowPlanFile(ctx, planFile, showOpts...)
+	if err != nil {
+		return err
+	}
+	for _, rc := range plan.ResourceChanges {
+		if rc.Mode == tfjson.ManagedResourceMode && rc.Change != nil && !rc.Change.Actions.NoOp() {
+			return fmt.Errorf("the plan after apply has changes: %s %v", rc.Address, rc.Change.Actions)
+		}
+	}
+	return nil
 }
 
 // RunInterruptible runs run under a context that SIGINT or SIGTERM cancels

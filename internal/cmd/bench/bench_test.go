@@ -146,7 +146,7 @@ func BenchmarkCycle(b *testing.B) {
 					w := benchWorld(b)
 					tf := w.newConfig(b, fmt.Sprintf("%s-%d", subject.name, n), subject.config)
 					w.measure(b, "command=Apply", func(ctx context.Context) error { return tf.Apply(ctx) })
-					w.measure(b, "command=Plan", func(ctx context.Context) error { return tfcli.PlanNoChanges(ctx, tf) })
+					w.measure(b, "command=Plan", func(ctx context.Context) error { return tfcli.PlanNoChanges(ctx, tf, nil) })
 					w.measure(b, "command=Destroy", func(ctx context.Context) error { return tf.Destroy(ctx) })
 				})
 			}
@@ -166,7 +166,7 @@ func BenchmarkRefresh(b *testing.B) {
 		}
 		for _, size := range []int{managed, account} {
 			w.withOthers(size-managed, func() {
-				w.measure(b, fmt.Sprintf("account=%d", size), func(ctx context.Context) error { return tfcli.PlanNoChanges(ctx, tf) })
+				w.measure(b, fmt.Sprintf("account=%d", size), func(ctx context.Context) error { return tfcli.PlanNoChanges(ctx, tf, nil) })
 			})
 		}
 		if err := tf.Destroy(b.Context()); err != nil {
