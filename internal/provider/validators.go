@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -104,8 +105,13 @@ func checkHTTPURL(raw string) string {
 		return "cannot be parsed as a URL"
 	case u.Scheme != "http" && u.Scheme != "https":
 		return "does not start with http:// or https://"
-	case u.Host == "":
+	case u.Hostname() == "":
 		return "has no host"
+	case u.Port() != "":
+		// url.Parse checks that a port is digits, not that it is one.
+		if port, err := strconv.Atoi(u.Port()); err != nil || port < 1 || port > 65535 {
+			return fmt.Sprintf("has port %s, outside 1-65535", u.Port())
+		}
 	}
 	return ""
 }
