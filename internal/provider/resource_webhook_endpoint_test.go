@@ -849,3 +849,16 @@ import {
 		t.Errorf("a plan with an import block does not warn about the secret:\n%s", out)
 	}
 }
+
+// Event names are not checked against a catalogue (Retivo's reference has
+// none): a misspelt one applies without an error, as the resource page says.
+func TestAccWebhookEndpoint_eventNamesAreNotCheckedAgainstACatalogue(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	acctest.ParallelTest(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
+		Steps: []resource.TestStep{{
+			Config: endpointConfig(env, "url = \"https://example.com/typo\"\n  subscribed_events = [\"order.shiped\"]"),
+			Check:  env.CheckStoredFields(endpointAddress, "https://example.com/typo", "", true, "order.shiped"),
+		}},
+	})
+}
