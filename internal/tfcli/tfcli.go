@@ -162,9 +162,13 @@ func PlanNoChanges(ctx context.Context, tf *tfexec.Terraform, out io.Writer, opt
 	return nil
 }
 
+// ExitInterrupted is RunInterruptible's exit status when a signal stopped run.
+const ExitInterrupted = 130
+
 // RunInterruptible runs run under a context that SIGINT or SIGTERM cancels
 // (terraform-exec then interrupts the CLI) and returns run's error with its
-// exit status: 0 on success, 130 when a signal stopped it, 1 otherwise.
+// exit status: 0 on success, ExitInterrupted when a signal stopped it, 1
+// otherwise.
 func RunInterruptible(run func(context.Context) error) (int, error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx)
@@ -174,7 +178,7 @@ func RunInterruptible(run func(context.Context) error) (int, error) {
 	case err == nil:
 		return 0, nil
 	case interrupted:
-		return 130, err
+		return ExitInterrupted, err
 	default:
 		return 1, err
 	}

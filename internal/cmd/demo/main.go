@@ -10,6 +10,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -26,10 +27,23 @@ const demoKey = "rt_test_demo_0123456789abcdef"
 
 func main() {
 	code, err := tfcli.RunInterruptible(run)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "\ndemo failed: %v\n", err)
+	if message := exitMessage(code, err); message != "" {
+		fmt.Fprintln(os.Stderr, message)
 	}
 	os.Exit(code)
+}
+
+// exitMessage is what the demo says last: nothing on success; after Ctrl-C,
+// that it stopped, since run returns only once it has stopped terraform,
+// the provider and the servers; else why it failed.
+func exitMessage(code int, err error) string {
+	switch {
+	case code == tfcli.ExitInterrupted:
+		return "\ndemo interrupted: everything it started has stopped."
+	case err != nil:
+		return fmt.Sprintf("\ndemo failed: %v", err)
+	}
+	return ""
 }
 
 func run(ctx context.Context) error {
@@ -96,8 +110,9 @@ func run(ctx context.Context) error {
 	if err := tf.Apply(ctx, tfexec.Reattach(reattach), variable); err != nil {
 		return fmt.Errorf("terraform apply: %w", err)
 	}
-	fmt.Printf("\n  The receiver got %d signed test deliveries; the server holds %d endpoints.\n",
-		len(receiver.Deliveries()), len(server.Endpoints()))
+	fmt.Printf("\n  The receiver got %s; the server holds %s.\n",
+		count(len(receiver.Deliveries()), "signed test delivery", "signed test deliveries"),
+		count(len(server.Endpoints()), "endpoint", "endpoints"))
 
 	step("terraform plan (must report no changes)")
 	if err := tfcli.PlanNoChanges(ctx, tf, os.Stdout, tfexec.Reattach(reattach), variable); err != nil {
@@ -106,14 +121,26 @@ func run(ctx context.Context) error {
 	fmt.Println("  No changes to the endpoints; the gate in the check block reads again in every apply.")
 
 	step("terraform destroy")
+	// The destroy's plan would list every output again, as "-> null": the
+	// demo shows the outputs once, after the apply.
+	tf.SetStdout(io.Discard)
 	if err := tf.Destroy(ctx, tfexec.Reattach(reattach), variable); err != nil {
 		return fmt.Errorf("terraform destroy: %w", err)
 	}
 	if left := len(server.Endpoints()); left != 0 {
 		return fmt.Errorf("%d endpoints left on the server after destroy", left)
 	}
+	fmt.Println("  Destroy complete: the server holds no endpoint.")
 	step("Done: applied, verified a clean second plan, destroyed. Nothing is left running.")
 	return nil
 }
 
 func step(title string) { fmt.Printf("\n==> %s\n", title) }
+
+// count is n and the noun for n.
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

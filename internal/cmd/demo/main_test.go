@@ -2,13 +2,18 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/retivo/terraform-provider-retivo/internal/provider"
 	"github.com/retivo/terraform-provider-retivo/internal/sdklog"
+	"github.com/retivo/terraform-provider-retivo/internal/tfcli"
 )
 
 // `make demo > out.txt`: with stdout a file, the whole demo runs, and the
@@ -48,5 +53,68 @@ func TestDemo_outputToAFileIsPlain(t *testing.T) {
 	}
 	if !strings.Contains(text, "Done: applied, verified a clean second plan, destroyed.") {
 		t.Errorf("the demo did not finish:\n%s", text)
+	}
+}
+
+// interruptAt is a stdout that sends this process SIGINT, as Ctrl-C would,
+// the moment the demo prints step, and returns once the demo's context has
+// seen it: the demo is interrupted exactly there, whatever the timing.
+type interruptAt struct {
+	step   string
+	ctx    *atomic.Pointer[context.Context]
+	t      *testing.T
+	output strings.Builder
+	sent   bool
+}
+
+func (w *interruptAt) Write(p []byte) (int, error) {
+	w.output.Write(p)
+	if !w.sent && strings.Contains(w.output.String(), w.step) {
+		w.sent = true
+		if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+			w.t.Error(err)
+		}
+		select {
+		case <-(*w.ctx.Load()).Done():
+		case <-time.After(10 * time.Second):
+			w.t.Error("SIGINT did not cancel the demo's context within 10 s")
+		}
+	}
+	return len(p), nil
+}
+
+// Ctrl-C during the apply: the demo stops terraform, the provider and the
+// servers, exits 130 and says it was interrupted, not that it failed.
+func TestDemo_ctrlCStopsCleanly(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 to run the demo, which drives the Terraform CLI")
+	}
+	for _, name := range append(sdklog.Variables, provider.EnvVars...) {
+		t.Setenv(name, os.Getenv(name))
+	}
+	t.Chdir("../../..")
+	var demoCtx atomic.Pointer[context.Context]
+	stdout := &interruptAt{step: "==> terraform apply", ctx: &demoCtx, t: t}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := make(chan struct{})
+	go func() { _, _ = io.Copy(stdout, r); close(copied) }()
+	saved := os.Stdout
+	os.Stdout = w
+	code, runErr := tfcli.RunInterruptible(func(ctx context.Context) error { demoCtx.Store(&ctx); return run(ctx) })
+	os.Stdout = saved
+	w.Close()
+	<-copied
+	if code != tfcli.ExitInterrupted || runErr == nil {
+		t.Fatalf("exit status %d (%v), want %d after Ctrl-C:\n%s", code, runErr, tfcli.ExitInterrupted, &stdout.output)
+	}
+	message := exitMessage(code, runErr)
+	if !strings.Contains(message, "demo interrupted: everything it started has stopped") || strings.Contains(message, "failed") {
+		t.Errorf("the demo's last words after Ctrl-C: %q", message)
+	}
+	if strings.Contains(stdout.output.String(), "==> Done") {
+		t.Errorf("the demo went on after Ctrl-C:\n%s", &stdout.output)
 	}
 }
