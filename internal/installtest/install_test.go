@@ -80,7 +80,7 @@ func TestInstallFromMirror(t *testing.T) {
 			if err := tf.Init(ctx); err != nil {
 				t.Fatalf("init from the filesystem mirror: %v", err)
 			}
-			if err := checkLock(filepath.Join(dir, ".terraform.lock.hcl"), address, version); err != nil {
+			if _, err := checkLock(filepath.Join(dir, ".terraform.lock.hcl"), address, version); err != nil {
 				t.Fatal(err)
 			}
 			if err := tf.Apply(ctx); err != nil {
@@ -115,23 +115,30 @@ resource "retivo_webhook_endpoint" "installed" {
 
 // checkLock checks that init locked the provider at address at version with
 // an h1: hash, which every later init checks the installed package against
-// (zh: hashes come only from a registry's signed SHA256SUMS). The CLIs write
-// the lock file in one canonical layout, one provider block per address.
-func checkLock(path, address, version string) error {
+// (zh: hashes come only from a registry's signed SHA256SUMS), and returns
+// the entry's h1: hashes. The CLIs write the lock file in one canonical
+// layout, one provider block per address.
+func checkLock(path, address, version string) ([]string, error) {
 	lock, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	entry := regexp.MustCompile(`(?s)\nprovider "` + regexp.QuoteMeta(address) + `" \{\n.*?\n\}`).Find(lock)
 	switch {
 	case entry == nil:
-		return fmt.Errorf("the lock file has no entry for %s:\n%s", address, lock)
+		return nil, fmt.Errorf("the lock file has no entry for %s:\n%s", address, lock)
 	case !regexp.MustCompile(`\n\s*version\s*=\s*"` + regexp.QuoteMeta(version) + `"\n`).Match(entry):
-		return fmt.Errorf("the lock file does not record %s at version %q:\n%s", address, version, entry)
-	case !strings.Contains(string(entry), `"h1:`):
-		return fmt.Errorf("the lock file's entry for %s has no h1: hash:\n%s", address, entry)
+		return nil, fmt.Errorf("the lock file does not record %s at version %q:\n%s", address, version, entry)
 	}
-	return nil
+	hashes := regexp.MustCompile(`"(h1:[^"]+)"`).FindAllStringSubmatch(string(entry), -1)
+	if len(hashes) == 0 {
+		return nil, fmt.Errorf("the lock file's entry for %s has no h1: hash:\n%s", address, entry)
+	}
+	h1 := make([]string, len(hashes))
+	for i, h := range hashes {
+		h1[i] = h[1]
+	}
+	return h1, nil
 }
 
 // TestCheckLock feeds checkLock lock files that init could write and that
@@ -163,7 +170,7 @@ provider "` + address + `" {
 			if err := os.WriteFile(path, []byte(tc.lock), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			err := checkLock(path, tc.address, "0.1.0")
+			_, err := checkLock(path, tc.address, "0.1.0")
 			if tc.wantErr == "" && err != nil {
 				t.Errorf("checkLock: %v", err)
 			}

@@ -30,12 +30,24 @@ func TestRedactor_keyBodyRuns(t *testing.T) {
 	}
 }
 
-// Only API keys are masked by their parts: other secrets are masked whole.
-func TestRedactor_otherSecretsMaskedWhole(t *testing.T) {
+// A webhook secret is masked by the parts of its body too: its HMAC key is
+// the whole whsec_ string, so a quote of the body without the public prefix
+// is the key. A value without a known prefix is masked whole only.
+func TestRedactor_webhookSecretBodyRuns(t *testing.T) {
+	const body = "MHJTz5aYq8Lw2Rk7Vd4Nf9Gb6Yw00"
 	r := NewRedactor()
-	r.Add("whsec_Q7mZ2kP9xW4vN8bR3tY6")
-	if got := r.Redact("part Q7mZ2kP9xW4v"); got != "part Q7mZ2kP9xW4v" {
-		t.Errorf("got %q", got)
+	r.Add("whsec_" + body)
+	r.Add("plain-Signing-Value")
+	for in, want := range map[string]string{
+		"secbody " + body + " end":     "secbody *** end",
+		"piece " + body[3:20] + " end": "piece *** end",
+		"seven " + body[:7] + " stays": "seven " + body[:7] + " stays",
+		"plain-Signing-Value whole":    "*** whole",
+		"Signing-Value is no secret":   "Signing-Value is no secret",
+	} {
+		if got := r.Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

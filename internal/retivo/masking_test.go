@@ -313,3 +313,26 @@ func rawServer(t *testing.T, answer string) string {
 	}()
 	return listener.Addr().String()
 }
+
+// A receiver knows its endpoint's signing secret and may echo it (the
+// secret's body, without its public whsec_ prefix) in its status text or
+// error; a process that never saw the secret (a gate read in an apply) masks
+// it as token-like, while the rest of the text stays readable.
+func TestClient_testResultTextsMaskUnknownTokens(t *testing.T) {
+	const echoed = "ZpFSlFKbcbAHYDtZyV_GvkByjwtO0m4QsmIN8kT6xTc"
+	body := `{"test": {"success": false, "status": 401, "status_text": "Unauthorized ` + echoed +
+		`", "error": "signature mismatch, expected ` + echoed + `"}}`
+	h := newHostileServer(t, jsonAnswer(200, body))
+	result, err := h.client(t, retivo.Config{}).TestEndpoint(context.Background(), "we_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{"status_text": result.StatusText, "error": result.Error} {
+		if strings.Contains(text, echoed[:16]) {
+			t.Errorf("%s shows the echoed secret: %q", name, text)
+		}
+	}
+	if result.StatusText != "Unauthorized ***" || result.Error != "signature mismatch, expected ***" {
+		t.Errorf("the readable text is lost: %+v", result)
+	}
+}

@@ -14,9 +14,9 @@ type Redactor struct {
 	mu      sync.RWMutex
 	secrets map[string]struct{}
 	// keyRuns holds every run of keyRunLength bytes of the bodies of the
-	// API keys it knows (the part after rt_test_ or rt_live_), packed into
-	// a uint64, so that a quote of part of a key is masked in one pass
-	// over the text, however long.
+	// API keys and webhook secrets it knows (the part after rt_test_,
+	// rt_live_ or whsec_), packed into a uint64, so that a quote of part of
+	// one is masked in one pass over the text, however long.
 	keyRuns map[uint64]struct{}
 }
 
@@ -40,8 +40,10 @@ func NewRedactor(values ...string) *Redactor {
 
 // Add makes r mask value from now on. Values shorter than 8 bytes are ignored:
 // masking them would garble ordinary text and they are not real secrets. A
-// value that starts with an API key prefix is an API key: every run of
-// keyRunLength characters of its body is masked too, wherever it shows.
+// value that starts with an API key's or a webhook secret's prefix is one:
+// every run of keyRunLength characters of its body is masked too, wherever
+// it shows (a secret's HMAC key is the whole whsec_ string, so its body
+// quoted without the public prefix is the key).
 func (r *Redactor) Add(value string) {
 	if len(value) < 8 {
 		return
@@ -49,20 +51,26 @@ func (r *Redactor) Add(value string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.secrets[value] = struct{}{}
-	if body, ok := apiKeyBody(value); ok {
+	if body, ok := secretBody(value); ok {
 		for i := 0; i+keyRunLength <= len(body); i++ {
 			r.keyRuns[binary.BigEndian.Uint64([]byte(body[i:i+keyRunLength]))] = struct{}{}
 		}
 	}
 }
 
-// apiKeyBody is the part of key after its prefix, if it has one.
-func apiKeyBody(key string) (string, bool) {
-	if body, ok := strings.CutPrefix(key, TestKeyPrefix); ok {
-		return body, true
+// secretBody is the part of an API key or a webhook secret after its
+// prefix, if it has one.
+func secretBody(value string) (string, bool) {
+	for _, prefix := range []string{TestKeyPrefix, LiveKeyPrefix, webhookSecretPrefix} {
+		if body, ok := strings.CutPrefix(value, prefix); ok {
+			return body, true
+		}
 	}
-	return strings.CutPrefix(key, LiveKeyPrefix)
+	return "", false
 }
+
+// webhookSecretPrefix starts every signing secret Retivo issues.
+const webhookSecretPrefix = "whsec_"
 
 // Redact returns s with every known sensitive value masked, longest first
 // (a value that contains another is masked whole), then anything that looks

@@ -197,8 +197,9 @@ func (c *Client) DeleteEndpoint(ctx context.Context, id string) error {
 
 // TestEndpoint asks the service to send a test event to the endpoint's URL
 // and reports how the delivery went. A failed delivery is not an error. The
-// result's StatusText and Error are display texts: known secrets masked,
-// control and bidi characters replaced (CleanText), at most 200 characters.
+// result's StatusText and Error are display texts: known secrets and
+// anything token-like masked, control and bidi characters replaced
+// (CleanText), at most 200 characters.
 func (c *Client) TestEndpoint(ctx context.Context, id string) (*TestResult, error) {
 	path, err := endpointPath(http.MethodPost, id)
 	if err != nil {
@@ -214,9 +215,12 @@ func (c *Client) TestEndpoint(ctx context.Context, id string) (*TestResult, erro
 		return nil, c.malformed(http.MethodPost, path, status, errors.New(`the answer has no "test" object`))
 	}
 	// The receiver's answer is the server's text: it may quote a secret,
-	// and it reaches a terminal (a result, a progress message, a diagnostic).
-	out.Test.StatusText = displayText(c.redactor.Redact(out.Test.StatusText))
-	out.Test.Error = displayText(c.redactor.Redact(out.Test.Error))
+	// and it reaches a terminal (a result, a progress message, a
+	// diagnostic) and a state. A receiver knows its endpoint's secret, which
+	// this process may never have seen (a gate read in an apply), so
+	// anything token-like is masked too.
+	out.Test.StatusText = displayText(MaskTokenLike(c.redactor.Redact(out.Test.StatusText)))
+	out.Test.Error = displayText(MaskTokenLike(c.redactor.Redact(out.Test.Error)))
 	return out.Test, nil
 }
 
