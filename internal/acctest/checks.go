@@ -105,6 +105,20 @@ func StateEndpoints(state *tfjson.State) map[string]string {
 	return endpoints
 }
 
+// ResourceValues are the attribute values of the resource at address in a
+// state from `terraform show -json` (CLI.Show); nil when it is not there.
+func ResourceValues(state *tfjson.State, address string) map[string]any {
+	if state == nil || state.Values == nil || state.Values.RootModule == nil {
+		return nil
+	}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Address == address {
+			return r.AttributeValues
+		}
+	}
+	return nil
+}
+
 // serverMatches compares the server with a map of endpoint id to secret.
 func (e *Env) serverMatches(inState map[string]string) error {
 	stored := e.Server.Endpoints()

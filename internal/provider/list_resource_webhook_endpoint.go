@@ -87,9 +87,10 @@ func listResult(ctx context.Context, req list.ListRequest, e retivo.Endpoint, no
 	result.Diagnostics.Append(result.Identity.Set(ctx, webhookEndpointIdentity{ID: types.StringValue(e.ID)})...)
 	if req.IncludeResource {
 		model := webhookEndpointResourceModel{
-			endpointModel: newEndpointModel(e),
-			Secret:        types.StringNull(),
-			Timeouts:      noTimeouts,
+			endpointModel:    newEndpointModel(e),
+			Secret:           types.StringNull(),
+			secretEncryption: noSecretEncryption,
+			Timeouts:         noTimeouts,
 		}
 		result.Diagnostics.Append(result.Resource.Set(ctx, &model)...)
 	}

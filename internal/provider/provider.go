@@ -176,7 +176,7 @@ func (p *retivoProvider) DataSources(context.Context) []func() datasource.DataSo
 }
 
 func (p *retivoProvider) Functions(context.Context) []func() function.Function {
-	return []func() function.Function{newTestWebhookEndpointFunction(p.version)}
+	return []func() function.Function{newTestWebhookEndpointFunction(p.version), newDecryptSecretFunction}
 }
 
 // Actions need Terraform 1.14 or later; older versions ignore them.

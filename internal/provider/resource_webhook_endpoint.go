@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -40,9 +42,20 @@ type webhookEndpointIdentity struct {
 
 type webhookEndpointResourceModel struct {
 	endpointModel
-	Secret   types.String   `tfsdk:"secret"`
+	Secret types.String `tfsdk:"secret"`
+	secretEncryption
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
+
+// secretEncryption are the resource's attributes that keep the secret out
+// of state: no answer carries them (see secret_encryption.go).
+type secretEncryption struct {
+	SecretRecipients types.Set    `tfsdk:"secret_recipients"`
+	EncryptedSecret  types.String `tfsdk:"encrypted_secret"`
+}
+
+// noSecretEncryption is secretEncryption for an endpoint without recipients.
+var noSecretEncryption = secretEncryption{SecretRecipients: types.SetNull(types.StringType), EncryptedSecret: types.StringNull()}
 
 func (r *webhookEndpointResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_webhook_endpoint"
@@ -101,9 +114,33 @@ func WebhookEndpointSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "The signing secret receivers use to verify deliveries. Retivo returns it " +
 					"only once, when the endpoint is created, so it is kept in state and marked sensitive. It " +
 					"cannot be read back: after `terraform import` it is `null`. To get a new secret, replace " +
-					"the endpoint (`terraform apply -replace=...` or `lifecycle { replace_triggered_by = [...] }`).",
+					"the endpoint (`terraform apply -replace=...` or `lifecycle { replace_triggered_by = [...] }`). " +
+					"`null` with `secret_recipients`, which keep it out of state: see `encrypted_secret`.",
 				Computed:      true,
 				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"secret_recipients": schema.SetAttribute{
+				MarkdownDescription: "Keeps the signing secret out of state: age public keys (`age1…`) or SSH " +
+					"public keys (`ssh-ed25519 …`, `ssh-rsa …`) that the secret is encrypted to, into " +
+					"`encrypted_secret`, while `secret` stays `null`; the plaintext is never written to state " +
+					"or plan. Any one recipient's identity decrypts it, with `age -d` or the `decrypt_secret` " +
+					"function. Added to an endpoint whose secret is in state, it moves the secret out in place; " +
+					"changed or removed afterwards, it replaces the endpoint (a new secret), since the plaintext " +
+					"is gone. See the guide \"Keeping webhook secrets out of state\".",
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators: []validator.Set{setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(recipientValidator{})},
+				PlanModifiers: []planmodifier.Set{setplanmodifier.RequiresReplaceIf(recipientsChangeNeedsReplacement,
+					"A change of secret_recipients after the secret was encrypted needs a new secret, so the endpoint is replaced.",
+					"A change of `secret_recipients` after the secret was encrypted needs a new secret, so the endpoint is replaced.")},
+			},
+			"encrypted_secret": schema.StringAttribute{
+				MarkdownDescription: "With `secret_recipients`: the signing secret encrypted to them, an armored " +
+					"age file (`-----BEGIN AGE ENCRYPTED FILE-----`), safe to keep in state and to output. " +
+					"`null` without recipients, and after an import (the secret cannot be read back).",
+				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"created_at": schema.StringAttribute{
@@ -196,6 +233,10 @@ func (r *webhookEndpointResource) Create(ctx context.Context, req resource.Creat
 	// carries the secret, and a list call would add nothing.
 	plan.merge(*created)
 	plan.Secret = types.StringValue(created.Secret)
+	plan.EncryptedSecret = types.StringNull()
+	if created.Secret != "" && !plan.SecretRecipients.IsNull() {
+		resp.Diagnostics.Append(plan.encryptSecret(ctx, created.Secret)...)
+	}
 	if created.Secret == "" {
 		plan.Secret = types.StringNull()
 		resp.Diagnostics.AddAttributeWarning(path.Root("secret"), "Retivo returned no signing secret",
@@ -323,7 +364,11 @@ func (r *webhookEndpointResource) Update(ctx context.Context, req resource.Updat
 	// state values (the plan already carries them). If it also lacks
 	// updated_at, the state's value is the best known.
 	plan.CreatedAt = state.CreatedAt
-	plan.Secret = state.Secret
+	plan.Secret, plan.EncryptedSecret = state.Secret, state.EncryptedSecret
+	if state.SecretRecipients.IsNull() && !plan.SecretRecipients.IsNull() && isKnown(state.Secret) {
+		// Recipients added: the secret in state moves out of it.
+		resp.Diagnostics.Append(plan.encryptSecret(ctx, state.Secret.ValueString())...)
+	}
 	if plan.UpdatedAt.IsUnknown() {
 		plan.UpdatedAt = state.UpdatedAt
 	}
@@ -374,14 +419,25 @@ func (r *webhookEndpointResource) ModifyPlan(ctx context.Context, req resource.M
 		var id, mode types.String
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("mode"), &mode)...)
-		r.refuseOtherMode(id.ValueString(), mode, &resp.Diagnostics)
+		if !r.refuseOtherMode(id.ValueString(), mode, &resp.Diagnostics) && !req.Plan.Raw.IsNull() {
+			resp.Diagnostics.Append(planSecretMove(ctx, req, resp)...)
+		}
 		return
 	}
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	// A new endpoint is of the key's mode, known now.
+	// A new endpoint is of the key's mode, known now, and its secret goes
+	// to encrypted_secret with recipients, to secret without.
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("mode"), r.client.Mode())...)
+	var recipients types.Set
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("secret_recipients"), &recipients)...)
+	switch {
+	case recipients.IsNull():
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("encrypted_secret"), types.StringNull())...)
+	case !recipients.IsUnknown():
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("secret"), types.StringNull())...)
+	}
 	var plan webhookEndpointResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() || !configurableKnown(req.Plan) {
@@ -409,6 +465,51 @@ func (r *webhookEndpointResource) ModifyPlan(ctx context.Context, req resource.M
 				"replace it to get a new secret. If another resource or workspace manages it, the receiver will "+
 				"get every event twice.", body.URL, len(ids), strings.Join(ids, ", ")))
 	}
+}
+
+// planSecretMove plans an update that adds secret_recipients to an
+// endpoint whose secret is in state: the secret leaves the state, into
+// encrypted_secret, in place.
+func planSecretMove(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) diag.Diagnostics {
+	var before, after types.Set
+	var secret types.String
+	diags := req.State.GetAttribute(ctx, path.Root("secret_recipients"), &before)
+	diags.Append(req.Plan.GetAttribute(ctx, path.Root("secret_recipients"), &after)...)
+	diags.Append(req.State.GetAttribute(ctx, path.Root("secret"), &secret)...)
+	if diags.HasError() || !before.IsNull() || after.IsNull() || after.IsUnknown() || !isKnown(secret) {
+		return diags
+	}
+	diags.Append(resp.Plan.SetAttribute(ctx, path.Root("secret"), types.StringNull())...)
+	diags.Append(resp.Plan.SetAttribute(ctx, path.Root("encrypted_secret"), types.StringUnknown())...)
+	return diags
+}
+
+// recipientsChangeNeedsReplacement replaces an endpoint whose secret was
+// encrypted when its recipients change or go: the plaintext is gone, so
+// only a new endpoint has a secret for them.
+func recipientsChangeNeedsReplacement(_ context.Context, req planmodifier.SetRequest, resp *setplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !req.StateValue.IsNull() && !req.PlanValue.Equal(req.StateValue)
+}
+
+// encryptSecret encrypts secret to m's recipients into encrypted_secret,
+// and leaves secret null: the plaintext never reaches the state.
+func (m *webhookEndpointResourceModel) encryptSecret(ctx context.Context, secret string) diag.Diagnostics {
+	m.Secret, m.EncryptedSecret = types.StringNull(), types.StringNull()
+	var recipients []string
+	diags := m.SecretRecipients.ElementsAs(ctx, &recipients, false)
+	if diags.HasError() {
+		return diags
+	}
+	encrypted, err := encryptSecret(secret, recipients)
+	if err != nil {
+		diags.AddAttributeError(path.Root("secret_recipients"), "Signing secret not encrypted",
+			fmt.Sprintf("Webhook endpoint %s's signing secret could not be encrypted to secret_recipients (%v), "+
+				"so it is kept neither in state nor encrypted. Fix the recipients and replace the endpoint "+
+				"to get a new secret: terraform apply -replace=<this resource's address>.", m.ID.ValueString(), err))
+		return diags
+	}
+	m.EncryptedSecret = types.StringValue(encrypted)
+	return diags
 }
 
 // configurableKnown reports whether every attribute a configuration can set
@@ -519,13 +620,15 @@ func saveState(ctx context.Context, state *tfsdk.State, identity *tfsdk.Resource
 // resolveUnknowns makes sure no computed value is left unknown after apply:
 // whatever the server's answers did not settle becomes null.
 func resolveUnknowns(m *webhookEndpointResourceModel) {
-	for _, s := range []*types.String{&m.ID, &m.URL, &m.Description, &m.CreatedAt, &m.UpdatedAt, &m.Mode, &m.Secret} {
+	for _, s := range []*types.String{&m.ID, &m.URL, &m.Description, &m.CreatedAt, &m.UpdatedAt, &m.Mode, &m.Secret, &m.EncryptedSecret} {
 		if s.IsUnknown() {
 			*s = types.StringNull()
 		}
 	}
-	if m.SubscribedEvents.IsUnknown() {
-		m.SubscribedEvents = types.SetNull(types.StringType)
+	for _, set := range []*types.Set{&m.SubscribedEvents, &m.SecretRecipients} {
+		if set.IsUnknown() {
+			*set = types.SetNull(types.StringType)
+		}
 	}
 	if m.Active.IsUnknown() {
 		m.Active = types.BoolNull()

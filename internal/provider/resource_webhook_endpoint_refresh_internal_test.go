@@ -29,9 +29,10 @@ func TestMatchesState(t *testing.T) {
 	// state is the state Read would save for listed(nil), changed.
 	state := func(change func(*webhookEndpointResourceModel)) map[string]tftypes.Value {
 		m := webhookEndpointResourceModel{
-			endpointModel: newEndpointModel(listed(nil)),
-			Secret:        types.StringValue("whsec_x"),
-			Timeouts:      timeouts.Value{Object: types.ObjectNull(endpointTimeoutsAttrTypes(context.Background()))},
+			endpointModel:    newEndpointModel(listed(nil)),
+			Secret:           types.StringValue("whsec_x"),
+			secretEncryption: noSecretEncryption,
+			Timeouts:         timeouts.Value{Object: types.ObjectNull(endpointTimeoutsAttrTypes(context.Background()))},
 		}
 		if change != nil {
 			change(&m)

@@ -1,0 +1,170 @@
+package provider_test
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"filippo.io/age"
+	"filippo.io/age/armor"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/retivo/terraform-provider-retivo/internal/acctest"
+	"github.com/retivo/terraform-provider-retivo/internal/localserver"
+)
+
+// newIdentity is a fresh age identity for a test.
+func newIdentity(t *testing.T) *age.X25519Identity {
+	t.Helper()
+	identity, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return identity
+}
+
+// decryptWith decrypts an encrypted_secret as a person would, with the age
+// library rather than the provider's own code.
+func decryptWith(t *testing.T, identity age.Identity, encrypted string) string {
+	t.Helper()
+	r, err := age.Decrypt(armor.NewReader(strings.NewReader(encrypted)), identity)
+	if err != nil {
+		t.Fatalf("decrypting encrypted_secret: %v", err)
+	}
+	plaintext, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(plaintext)
+}
+
+// leaksSecret names what of secret text shows: its body whole, or any 8
+// characters of it; "" when nothing.
+func leaksSecret(text, secret string) string {
+	body := strings.TrimPrefix(secret, "whsec_")
+	if strings.Contains(text, body) {
+		return "the whole secret"
+	}
+	for i := 0; i+8 <= len(body); i++ {
+		if strings.Contains(text, body[i:i+8]) {
+			return fmt.Sprintf("%q, 8 characters of it", body[i:i+8])
+		}
+	}
+	return ""
+}
+
+const ordersAddress = "retivo_webhook_endpoint.orders"
+
+// recipientsConfig is the orders endpoint with a description and, unless
+// none are given, secret_recipients.
+func recipientsConfig(env *acctest.Env, description string, recipients ...string) string {
+	line := ""
+	if len(recipients) > 0 {
+		line = fmt.Sprintf("  secret_recipients = [%q]\n", strings.Join(recipients, `", "`))
+	}
+	return env.Config(fmt.Sprintf(`
+resource "retivo_webhook_endpoint" "orders" {
+  url         = "https://example.com/orders"
+  description = %q
+%s}
+`, description, line))
+}
+
+// With secret_recipients, neither the state nor a plan holds the server's
+// secret (whole, or any 8 characters of it), and encrypted_secret decrypts
+// to exactly that secret with the recipient's identity.
+func TestAccWebhookEndpoint_secretRecipientsKeepTheSecretOutOfState(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, localserver.Options{})
+	identity := newIdentity(t)
+	cli := acctest.NewCLI(t, recipientsConfig(env, "first", identity.Recipient().String()))
+	outputs := map[string]string{"the first plan": cli.MustPlan(t), "the first apply": cli.MustApply(t)}
+	stored := env.Server.Endpoints()
+	if len(stored) != 1 || stored[0].Secret == "" {
+		t.Fatalf("the server holds %d endpoints", len(stored))
+	}
+	secret := stored[0].Secret
+	outputs["the state (show -json)"] = cli.MustExec(t, "show", "-json")
+	values := acctest.ResourceValues(cli.MustShow(t), ordersAddress)
+	if values["secret"] != nil {
+		t.Errorf("secret in state = %v, want null", values["secret"])
+	}
+	encrypted, _ := values["encrypted_secret"].(string)
+	if got := decryptWith(t, identity, encrypted); got != secret {
+		t.Errorf("encrypted_secret decrypts to another value than the server's secret")
+	}
+
+	cli.WriteMain(t, recipientsConfig(env, "second", identity.Recipient().String()))
+	planFile := filepath.Join(cli.Dir, "update.tfplan")
+	cli.MustExec(t, "plan", "-no-color", "-out="+planFile)
+	outputs["the update's plan (show -json)"] = cli.MustExec(t, "show", "-json", planFile)
+	outputs["the update"] = cli.MustApply(t)
+	for name, text := range outputs {
+		if leak := leaksSecret(text, secret); leak != "" {
+			t.Errorf("%s shows %s", name, leak)
+		}
+	}
+	if got := acctest.ResourceValues(cli.MustShow(t), ordersAddress)["encrypted_secret"]; got != encrypted {
+		t.Errorf("an update changed encrypted_secret")
+	}
+	cli.MustDestroy(t)
+}
+
+// Recipients added to an endpoint whose secret is in state move it out in
+// place: the same endpoint, secret null, encrypted_secret its secret. A
+// change of recipients afterwards replaces the endpoint (the plaintext is
+// gone), and so does their removal.
+func TestAccWebhookEndpoint_secretRecipientsChanges(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	first, second := newIdentity(t), newIdentity(t)
+	var id, secret string
+	acctest.ParallelTest(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: recipientsConfig(env, "orders"),
+				Check: func(s *terraform.State) error {
+					rs := s.RootModule().Resources[ordersAddress].Primary
+					id, secret = rs.ID, rs.Attributes["secret"]
+					return nil
+				},
+			},
+			{
+				Config: recipientsConfig(env, "orders", first.Recipient().String()),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(ordersAddress, plancheck.ResourceActionUpdate),
+				}},
+				Check: func(s *terraform.State) error {
+					rs := s.RootModule().Resources[ordersAddress].Primary
+					switch {
+					case rs.ID != id:
+						return fmt.Errorf("the endpoint was replaced: %s, was %s", rs.ID, id)
+					case rs.Attributes["secret"] != "":
+						return fmt.Errorf("the secret stayed in state")
+					case decryptWith(t, first, rs.Attributes["encrypted_secret"]) != secret:
+						return fmt.Errorf("encrypted_secret is not the secret that was in state")
+					}
+					return nil
+				},
+			},
+			{
+				Config: recipientsConfig(env, "orders", second.Recipient().String()),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(ordersAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: env.CheckServerCount(1),
+			},
+			{
+				Config: recipientsConfig(env, "orders"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(ordersAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: env.CheckSecretIssued(ordersAddress),
+			},
+		},
+	})
+}
