@@ -131,7 +131,7 @@ func WebhookEndpointSchema(ctx context.Context) schema.Schema {
 				ElementType: types.StringType,
 				Optional:    true,
 				Validators: []validator.Set{setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(recipientValidator{})},
+					setvalidator.ValueStringsAre(recipientValidator{}), recipientSetValidator{}},
 				PlanModifiers: []planmodifier.Set{setplanmodifier.RequiresReplaceIf(recipientsChangeNeedsReplacement,
 					"A change of secret_recipients after the secret was encrypted needs a new secret, so the endpoint is replaced.",
 					"A change of `secret_recipients` after the secret was encrypted needs a new secret, so the endpoint is replaced.")},
@@ -366,8 +366,13 @@ func (r *webhookEndpointResource) Update(ctx context.Context, req resource.Updat
 	plan.CreatedAt = state.CreatedAt
 	plan.Secret, plan.EncryptedSecret = state.Secret, state.EncryptedSecret
 	if state.SecretRecipients.IsNull() && !plan.SecretRecipients.IsNull() && isKnown(state.Secret) {
-		// Recipients added: the secret in state moves out of it.
-		resp.Diagnostics.Append(plan.encryptSecret(ctx, state.Secret.ValueString())...)
+		// Recipients added: the secret in state moves out of it. If it
+		// cannot, it stays, and so do the recipients the state had, so
+		// that the next apply tries again.
+		if diags := plan.encryptSecret(ctx, state.Secret.ValueString()); diags.HasError() {
+			plan.Secret, plan.EncryptedSecret, plan.SecretRecipients = state.Secret, state.EncryptedSecret, state.SecretRecipients
+			resp.Diagnostics.Append(diags...)
+		}
 	}
 	if plan.UpdatedAt.IsUnknown() {
 		plan.UpdatedAt = state.UpdatedAt
@@ -476,10 +481,16 @@ func planSecretMove(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 	diags := req.State.GetAttribute(ctx, path.Root("secret_recipients"), &before)
 	diags.Append(req.Plan.GetAttribute(ctx, path.Root("secret_recipients"), &after)...)
 	diags.Append(req.State.GetAttribute(ctx, path.Root("secret"), &secret)...)
-	if diags.HasError() || !before.IsNull() || after.IsNull() || after.IsUnknown() || !isKnown(secret) {
+	if diags.HasError() || !before.IsNull() || after.IsNull() || !isKnown(secret) {
 		return diags
 	}
-	diags.Append(resp.Plan.SetAttribute(ctx, path.Root("secret"), types.StringNull())...)
+	if after.IsUnknown() {
+		// Known only at apply: the secret moves out, or stays if the
+		// recipients turn out null.
+		diags.Append(resp.Plan.SetAttribute(ctx, path.Root("secret"), types.StringUnknown())...)
+	} else {
+		diags.Append(resp.Plan.SetAttribute(ctx, path.Root("secret"), types.StringNull())...)
+	}
 	diags.Append(resp.Plan.SetAttribute(ctx, path.Root("encrypted_secret"), types.StringUnknown())...)
 	return diags
 }

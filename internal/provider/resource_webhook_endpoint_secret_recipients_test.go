@@ -64,7 +64,11 @@ const ordersAddress = "retivo_webhook_endpoint.orders"
 func recipientsConfig(env *acctest.Env, description string, recipients ...string) string {
 	line := ""
 	if len(recipients) > 0 {
-		line = fmt.Sprintf("  secret_recipients = [%q]\n", strings.Join(recipients, `", "`))
+		quoted := make([]string, len(recipients))
+		for i, r := range recipients {
+			quoted[i] = fmt.Sprintf("%q", r)
+		}
+		line = "  secret_recipients = [" + strings.Join(quoted, ", ") + "]\n"
 	}
 	return env.Config(fmt.Sprintf(`
 resource "retivo_webhook_endpoint" "orders" {
@@ -167,4 +171,102 @@ func TestAccWebhookEndpoint_secretRecipientsChanges(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Recipients known only at apply (from another resource), added to an
+// endpoint whose secret is in state: the plan leaves secret and
+// encrypted_secret unknown, and the apply moves the secret out.
+func TestAccWebhookEndpoint_secretRecipientsKnownOnlyAtApply(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, localserver.Options{})
+	identity := newIdentity(t)
+	cli := acctest.NewCLI(t, recipientsConfig(env, "orders"))
+	cli.MustApply(t)
+	secret := env.Server.Endpoints()[0].Secret
+
+	cli.WriteMain(t, env.Config(fmt.Sprintf(`
+resource "terraform_data" "keys" {
+  input = [%q]
+}
+resource "retivo_webhook_endpoint" "orders" {
+  url               = "https://example.com/orders"
+  description       = "orders"
+  secret_recipients = terraform_data.keys.output
+}
+`, identity.Recipient().String())))
+	out, err := cli.Apply(t)
+	if err != nil {
+		t.Errorf("adding recipients known only at apply fails:\n%s", out)
+	}
+	if leak := leaksSecret(out, secret); leak != "" {
+		t.Errorf("the output shows %s", leak)
+	}
+	values := acctest.ResourceValues(cli.MustShow(t), ordersAddress)
+	if values["secret"] != nil {
+		t.Errorf("the secret stayed in state after the move")
+	}
+	if enc, _ := values["encrypted_secret"].(string); enc == "" || decryptWith(t, identity, enc) != secret {
+		t.Errorf("encrypted_secret = %v, want the secret encrypted", values["encrypted_secret"])
+	}
+}
+
+// A post-quantum age recipient beside a classic one cannot be encrypted to
+// together: the plan refuses them, and the secret stays in state.
+func TestAccWebhookEndpoint_secretRecipientsThatCannotBeMixed(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, localserver.Options{})
+	classic := newIdentity(t)
+	pq, err := age.GenerateHybridIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli := acctest.NewCLI(t, recipientsConfig(env, "orders"))
+	cli.MustApply(t)
+
+	cli.WriteMain(t, env.Config(fmt.Sprintf(`
+resource "retivo_webhook_endpoint" "orders" {
+  url               = "https://example.com/orders"
+  description       = "orders"
+  secret_recipients = [%q, %q]
+}
+`, classic.Recipient().String(), pq.Recipient().String())))
+	planOut, _, planErr := cli.Plan(t)
+	if planErr == nil {
+		t.Errorf("the plan accepts recipients that cannot be mixed:\n%s", planOut)
+	}
+	out, err := cli.Apply(t)
+	if err == nil {
+		t.Fatalf("the apply succeeded:\n%s", out)
+	}
+	if values := acctest.ResourceValues(cli.MustShow(t), ordersAddress); values["secret"] == nil {
+		t.Errorf("a refused move took the secret out of state (apply said:\n%s)", out)
+	}
+}
+
+// An age identity (a private key) pasted into secret_recipients by mistake
+// is refused without being quoted.
+func TestAccWebhookEndpoint_privateKeyInRecipientsNotQuoted(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, localserver.Options{})
+	identity := newIdentity(t)
+	cli := acctest.NewCLI(t, env.Config(`
+variable "keys" {
+  type = set(string)
+}
+resource "retivo_webhook_endpoint" "orders" {
+  url               = "https://example.com/orders"
+  secret_recipients = var.keys
+}
+`))
+	out, err := cli.Exec(t, "", "plan", "-no-color", "-input=false", fmt.Sprintf("-var=keys=[%q]", identity.String()))
+	if err == nil {
+		t.Fatalf("the plan accepted a private key as recipient")
+	}
+	key := strings.TrimPrefix(identity.String(), "AGE-SECRET-KEY-1")
+	for i := 0; i+8 <= len(key); i++ {
+		if strings.Contains(out, key[i:i+8]) {
+			t.Errorf("the error quotes the private key pasted into secret_recipients:\n%s", out)
+			break
+		}
+	}
 }

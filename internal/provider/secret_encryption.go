@@ -12,6 +12,7 @@ import (
 	"filippo.io/age/agessh"
 	"filippo.io/age/armor"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // Signing secrets encrypted to the team's keys with age (filippo.io/age),
@@ -20,20 +21,29 @@ import (
 
 // parseRecipient reads one recipient: an age public key (age1…, or a
 // post-quantum age1pq1…) or an SSH public key (ssh-ed25519 or ssh-rsa, as
-// in authorized_keys). Recipients are public, so errors may quote them.
+// in authorized_keys). Its errors never quote the value: it may be a
+// private key pasted by mistake.
 func parseRecipient(s string) (age.Recipient, error) {
 	switch {
+	case strings.Contains(s, "AGE-SECRET-KEY-") || strings.Contains(s, "PRIVATE KEY"):
+		return nil, errors.New("a value is a private key, not a public one: give its public key (age-keygen -y " +
+			"KEYFILE, or the SSH key's .pub file), and keep the private key out of the configuration")
 	case strings.HasPrefix(s, "age1"):
 		recipients, err := age.ParseRecipients(strings.NewReader(s))
 		if err != nil || len(recipients) != 1 {
-			return nil, fmt.Errorf("%q is not an age public key: %v", s, err)
+			return nil, errors.New("a value that starts with age1 is not a valid age public key")
 		}
 		return recipients[0], nil
 	case strings.HasPrefix(s, "ssh-"):
-		return agessh.ParseRecipient(s)
+		r, err := agessh.ParseRecipient(s)
+		if err != nil {
+			return nil, errors.New("a value that starts with ssh- is not an ed25519 or RSA SSH public key " +
+				"(authorized_keys form: ssh-ed25519 AAAA…)")
+		}
+		return r, nil
 	}
-	return nil, fmt.Errorf("%q is neither an age public key (age1…) nor an SSH public key (ssh-ed25519 … or "+
-		"ssh-rsa …)", s)
+	return nil, errors.New("a value is neither an age public key (age1…) nor an SSH public key (ssh-ed25519 … " +
+		"or ssh-rsa …)")
 }
 
 // encryptSecret encrypts secret to every recipient, armored (a text that
@@ -122,6 +132,42 @@ func decryptSecret(encrypted, identity string) (string, error) {
 		return "", errDamaged
 	}
 	return string(plaintext), nil
+}
+
+// recipientSetValidator checks that secret_recipients can be encrypted to
+// together: age refuses to mix post-quantum (age1pq1…) and classic
+// recipients, which each pass recipientValidator alone.
+type recipientSetValidator struct{}
+
+func (recipientSetValidator) Description(context.Context) string {
+	return "the recipients must be usable together: post-quantum age keys (age1pq1…) cannot be mixed with " +
+		"classic age or SSH keys"
+}
+
+func (v recipientSetValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v recipientSetValidator) ValidateSet(ctx context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	var recipients []types.String
+	resp.Diagnostics.Append(req.ConfigValue.ElementsAs(ctx, &recipients, false)...)
+	values := make([]string, 0, len(recipients))
+	for _, r := range recipients {
+		if r.IsUnknown() {
+			return // checked again at apply, when it is known
+		}
+		if _, err := parseRecipient(r.ValueString()); err != nil {
+			return // recipientValidator reports it
+		}
+		values = append(values, r.ValueString())
+	}
+	if _, err := encryptSecret("probe", values); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Secret recipients cannot be used together",
+			fmt.Sprintf("The secret cannot be encrypted to these recipients together (%v): %s.", err, v.Description(ctx)))
+	}
 }
 
 // recipientValidator checks each of secret_recipients at validate time.
