@@ -44,7 +44,7 @@ func (a *webhookEndpointTestAction) Schema(_ context.Context, _ action.SchemaReq
 			"create or update (or `terraform apply -invoke`).",
 		Attributes: map[string]actionschema.Attribute{
 			"endpoint_id": actionschema.StringAttribute{
-				MarkdownDescription: "The id of the endpoint to test, such as `retivo_webhook_endpoint.orders.id`.",
+				MarkdownDescription: endpointToTestDescription,
 				Required:            true,
 				Validators:          []validator.String{endpointIDValidator{}},
 			},

@@ -45,7 +45,7 @@ func (d *webhookEndpointTestDataSource) Schema(ctx context.Context, _ datasource
 			"in every plan, and again in an apply (see the table on this page).",
 		Attributes: map[string]schema.Attribute{
 			"endpoint_id": schema.StringAttribute{
-				MarkdownDescription: "The id of the endpoint to test, such as `retivo_webhook_endpoint.orders.id`.",
+				MarkdownDescription: endpointToTestDescription,
 				Required:            true,
 				Validators:          []validator.String{endpointIDValidator{}},
 			},

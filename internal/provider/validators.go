@@ -116,6 +116,10 @@ func checkHTTPURL(raw string) string {
 	return ""
 }
 
+// endpointToTestDescription describes the endpoint_id of the action and of
+// the data source that send an endpoint a test event.
+const endpointToTestDescription = "The id of the endpoint to test, such as `retivo_webhook_endpoint.orders.id`."
+
 // endpointIDValidator applies the client's one id rule (retivo.CheckID) at
 // validate time, quoting at most an excerpt of a bad id.
 type endpointIDValidator struct{}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -53,6 +54,13 @@ func TestDemo_outputToAFileIsPlain(t *testing.T) {
 	}
 	if !strings.Contains(text, "Done: applied, verified a clean second plan, destroyed.") {
 		t.Errorf("the demo did not finish:\n%s", text)
+	}
+	// The outputs once, after the apply; counts in the right number.
+	if n := strings.Count(text, "\nOutputs:\n"); n != 1 || strings.Contains(text, "-> null") {
+		t.Errorf("the demo shows the outputs %d times, or again as they are destroyed:\n%s", n, text)
+	}
+	if !regexp.MustCompile(`The receiver got (1 signed test delivery|\d+ signed test deliveries); the server holds (1 endpoint|\d+ endpoints)\.`).MatchString(text) {
+		t.Errorf("the demo does not count the deliveries and endpoints in words:\n%s", text)
 	}
 }
 
