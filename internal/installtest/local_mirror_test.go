@@ -2,13 +2,14 @@ package installtest
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"testing"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
 
 	"github.com/retivo/terraform-provider-retivo/internal/localserver"
 	"github.com/retivo/terraform-provider-retivo/internal/tfcli"
@@ -73,9 +74,8 @@ resource "retivo_webhook_endpoint" "this" {
 `,
 	}
 	type workspace struct {
-		name, address string
-		run           func(args ...string) error
-		lock          string
+		name, address, lock string
+		tf                  *tfexec.Terraform
 	}
 	var workspaces []workspace
 	for _, c := range []struct{ name, path, hostname string }{
@@ -88,34 +88,28 @@ resource "retivo_webhook_endpoint" "this" {
 		if err != nil {
 			t.Fatal(err)
 		}
-		run := func(args ...string) error { // init -upgrade, which terraform-exec runs as Init(Upgrade(true))
-			cmd := exec.CommandContext(t.Context(), tf.ExecPath(), args...)
-			cmd.Dir, cmd.Env = dir, env
-			if out, err := cmd.CombinedOutput(); err != nil {
-				return fmt.Errorf("%s %v: %w\n%s", c.name, args, err, out)
-			}
-			return nil
-		}
-		workspaces = append(workspaces, workspace{c.name, tfcli.AddressOnHost(c.hostname), run, filepath.Join(dir, ".terraform.lock.hcl")})
+		workspaces = append(workspaces, workspace{c.name, tfcli.AddressOnHost(c.hostname), filepath.Join(dir, ".terraform.lock.hcl"), tf})
 	}
+	ctx := t.Context()
 	firstHashes := map[string][]string{}
 	for _, w := range workspaces {
-		if err := w.run("init", "-input=false", "-no-color"); err != nil {
-			t.Fatal(err)
+		if err := w.tf.Init(ctx); err != nil {
+			t.Fatalf("%s init: %v", w.name, err)
 		}
+		var err error
 		if firstHashes[w.name], err = checkLock(w.lock, w.address, "0.0.1"); err != nil {
 			t.Fatalf("%s: %v", w.name, err)
 		}
-		if err := w.run("plan", "-input=false", "-no-color"); err != nil {
-			t.Fatal(err)
+		if _, err := w.tf.Plan(ctx); err != nil {
+			t.Fatalf("%s plan: %v", w.name, err)
 		}
 	}
 
 	// A rebuild, a new version that replaces the first in the mirror.
 	localMirror(t, mirror, "LOCAL_VERSION=0.0.2")
 	for _, w := range workspaces {
-		if err := w.run("init", "-upgrade", "-input=false", "-no-color"); err != nil {
-			t.Fatal(err)
+		if err := w.tf.Init(ctx, tfexec.Upgrade(true)); err != nil {
+			t.Fatalf("%s init -upgrade: %v", w.name, err)
 		}
 		hashes, err := checkLock(w.lock, w.address, "0.0.2")
 		if err != nil {
@@ -124,8 +118,8 @@ resource "retivo_webhook_endpoint" "this" {
 		if slices.Equal(hashes, firstHashes[w.name]) {
 			t.Errorf("%s: the lock file keeps the first build's hashes %v after the rebuild and init -upgrade", w.name, hashes)
 		}
-		if err := w.run("plan", "-input=false", "-no-color"); err != nil {
-			t.Fatal(err)
+		if _, err := w.tf.Plan(ctx); err != nil {
+			t.Fatalf("%s plan: %v", w.name, err)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(mirror, ".build")); !os.IsNotExist(err) {
