@@ -17,18 +17,25 @@ import (
 	"github.com/retivo/terraform-provider-retivo/internal/tfcli"
 )
 
-// `make demo > out.txt`: with stdout a file, the whole demo runs, and the
-// file has no colour codes and no warning (the provider is served through
-// TF_REATTACH_PROVIDERS, so Terraform has no dev_overrides box to print).
-func TestDemo_outputToAFileIsPlain(t *testing.T) {
+// prepareDemo lets a test call run as make demo does: from the repository's
+// root, with this process's environment restored afterwards (run changes
+// it). The demo drives the Terraform CLI, so it needs TF_ACC.
+func prepareDemo(t *testing.T) {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 to run the demo, which drives the Terraform CLI")
 	}
-	// run changes this process's environment: restore it afterwards.
 	for _, name := range append(sdklog.Variables, provider.EnvVars...) {
 		t.Setenv(name, os.Getenv(name))
 	}
 	t.Chdir("../../..")
+}
+
+// `make demo > out.txt`: with stdout a file, the whole demo runs, and the
+// file has no colour codes and no warning (the provider is served through
+// TF_REATTACH_PROVIDERS, so Terraform has no dev_overrides box to print).
+func TestDemo_outputToAFileIsPlain(t *testing.T) {
+	prepareDemo(t)
 	out, err := os.Create(filepath.Join(t.TempDir(), "out.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -94,13 +101,7 @@ func (w *interruptAt) Write(p []byte) (int, error) {
 // Ctrl-C during the apply: the demo stops terraform, the provider and the
 // servers, exits 130 and says it was interrupted, not that it failed.
 func TestDemo_ctrlCStopsCleanly(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("set TF_ACC=1 to run the demo, which drives the Terraform CLI")
-	}
-	for _, name := range append(sdklog.Variables, provider.EnvVars...) {
-		t.Setenv(name, os.Getenv(name))
-	}
-	t.Chdir("../../..")
+	prepareDemo(t)
 	var demoCtx atomic.Pointer[context.Context]
 	stdout := &interruptAt{step: "==> terraform apply", ctx: &demoCtx, t: t}
 	r, w, err := os.Pipe()
