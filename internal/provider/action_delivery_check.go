@@ -78,12 +78,8 @@ func (a *webhookEndpointTestAction) Invoke(ctx context.Context, req action.Invok
 	defer cancel()
 	result, err := a.client.TestEndpoint(callCtx, id)
 	if err != nil {
-		summary, detail := describeAPIError(actionInvoke, "test webhook endpoint "+id, err)
-		if retivo.IsNotFound(err) {
-			detail += otherModeHint(id, a.client.Mode(), "give this action a provider configured with one "+
-				"(an aliased provider block, and provider = retivo.<alias> in the action block)")
-		}
-		resp.Diagnostics.AddError(summary, detail)
+		resp.Diagnostics.Append(testCallError(actionInvoke, id, a.client.Mode(), "give this action a provider "+
+			"configured with one (an aliased provider block, and provider = retivo.<alias> in the action block)", err))
 		return
 	}
 	if result.Success {

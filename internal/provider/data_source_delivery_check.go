@@ -54,7 +54,8 @@ func (d *webhookEndpointTestDataSource) Schema(ctx context.Context, _ datasource
 					"read as a pass that tested nothing (`success = true`, `status = 0`, `status_text` and " +
 					"`error` empty), so the check's assertions hold as they are. A data source in a `check` " +
 					"block cannot take `count` or `for_each`; this is how a module switches its gate off, in a " +
-					"test environment say. Defaults to `true`.",
+					"test environment say. (Under `mock_provider` the data source is not read at all: use " +
+					"`override_data`.) Defaults to `true`.",
 				Optional: true,
 			},
 			"success": schema.BoolAttribute{
@@ -99,12 +100,9 @@ func (d *webhookEndpointTestDataSource) Read(ctx context.Context, req datasource
 		var err error
 		result, err = d.client.TestEndpoint(ctx, id)
 		if err != nil {
-			summary, detail := describeAPIError(dataSourceRead, "test webhook endpoint "+id, err)
-			if retivo.IsNotFound(err) {
-				detail += otherModeHint(id, d.client.Mode(), "read this data source with a provider configured "+
-					"with one (an aliased provider block, and provider = retivo.<alias> in the data block)")
-			}
-			resp.Diagnostics.AddError(summary, detail)
+			resp.Diagnostics.Append(testCallError(dataSourceRead, id, d.client.Mode(), "read this data source "+
+				"with a provider configured with one (an aliased provider block, and provider = retivo.<alias> "+
+				"in the data block)", err))
 			return
 		}
 	}

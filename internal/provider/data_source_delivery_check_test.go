@@ -176,5 +176,53 @@ func TestAccWebhookEndpointTestDataSource_ciRecipe(t *testing.T) {
 	if out, err := cli.Script(t, recipe); err != nil {
 		t.Errorf("the recipe failed a live receiver: %v\n%s", err, out)
 	}
+	// The plan and its JSON hold the state's secrets: the recipe leaves
+	// no file behind for a CI job to archive.
+	entries, err := os.ReadDir(cli.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if name := e.Name(); strings.Contains(name, "plan") {
+			t.Errorf("the recipe left %s in the working directory", name)
+		}
+	}
 	cli.MustDestroy(t)
+}
+
+// The page's advice for terraform test: under mock_provider the gate is not
+// read and its success is mocked false, and terraform test fails a run whose
+// check fails; override_data gives the gate the result the test wants.
+func TestAccWebhookEndpointTestDataSource_terraformTestWithMocks(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, localserver.Options{})
+	for name, tc := range map[string]struct {
+		override string
+		passes   bool
+	}{
+		"mocked":     {"", false},
+		"overridden": {"override_data {\n  target = data.retivo_webhook_endpoint_test.orders\n  values = { success = true }\n}\n", true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cli := acctest.NewCLIFiles(t, map[string]string{
+				"main.tf": strings.TrimPrefix(gateConfig(t, env, "/ok"), env.ProviderBlock()),
+				"orders.tftest.hcl": "mock_provider \"retivo\" {}\n\n" + tc.override + `
+run "creates_the_endpoint" {
+  assert {
+    condition     = retivo_webhook_endpoint.orders.url != ""
+    error_message = "no url"
+  }
+}
+`,
+			})
+			out, err := cli.Exec(t, "", "test", "-no-color")
+			passed := err == nil && strings.Contains(out, "1 passed, 0 failed")
+			if passed != tc.passes || !tc.passes && !strings.Contains(out, gateWarning) {
+				t.Errorf("terraform test passed: %v, want %v:\n%s", passed, tc.passes, out)
+			}
+		})
+	}
+	if n := env.Server.TotalRequests(); n != 0 {
+		t.Errorf("terraform test with mock_provider sent %d requests", n)
+	}
 }

@@ -83,6 +83,17 @@ func otherModeHint(id, keyMode, howToSwitch string) string {
 		howToSwitch)
 }
 
+// testCallError is the diagnostic of a failed test call of endpoint id
+// with a key of keyMode: a 404 may mean an endpoint of the other mode, and
+// howToSwitch says how to test one.
+func testCallError(caller callerKind, id, keyMode, howToSwitch string, err error) diag.Diagnostic {
+	summary, detail := describeAPIError(caller, "test webhook endpoint "+id, err)
+	if retivo.IsNotFound(err) {
+		detail += otherModeHint(id, keyMode, howToSwitch)
+	}
+	return diag.NewErrorDiagnostic(summary, detail)
+}
+
 func apiErrorDiagnostic(caller callerKind, action string, err error) diag.Diagnostic {
 	summary, detail := describeAPIError(caller, action, err)
 	return diag.NewErrorDiagnostic(summary, detail)

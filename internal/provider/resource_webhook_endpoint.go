@@ -298,6 +298,12 @@ func forgetMissing(ctx context.Context, id, keyMode string, leftOut int, resp *r
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id))...)
 }
 
+// switchBackForAnEarlierState is what to do when an endpoint of a state
+// written by an earlier version, which does not know its mode, is not found.
+const switchBackForAnEarlierState = "switch the provider's key back to one before you apply, or the apply " +
+	"creates a new endpoint in this mode: a state written by an earlier version of the provider does not say " +
+	"which mode the endpoint is"
+
 // notFoundDetail explains a refresh that did not find the endpoint, which
 // two list answers in a row left out.
 func notFoundDetail(id, keyMode string, leftOut int) string {
@@ -305,9 +311,7 @@ func notFoundDetail(id, keyMode string, leftOut int) string {
 		"outside Terraform, or a wrong id or API key?). It has been removed from the state; while it stays in "+
 		"the configuration, the next apply creates a new one.", id)
 	if keyMode != "" {
-		detail += otherModeHint(id, keyMode, "switch the provider's key back to one before you apply, or the "+
-			"apply creates a new endpoint in this mode: a state written by an earlier version of the provider "+
-			"does not say which mode the endpoint is")
+		detail += otherModeHint(id, keyMode, switchBackForAnEarlierState)
 	}
 	if leftOut > 0 {
 		detail += fmt.Sprintf("\n\nThe list also held %d endpoint(s) whose id is not usable, which were left "+
@@ -343,9 +347,7 @@ func (r *webhookEndpointResource) Update(ctx context.Context, req resource.Updat
 	if err != nil {
 		if retivo.IsNotFound(err) && !isKnown(state.Mode) {
 			resp.Diagnostics.AddError("Webhook endpoint not found", fmt.Sprintf("Retivo has no webhook endpoint "+
-				"%s for the provider's API key.", id)+otherModeHint(id, r.client.Mode(), "switch the provider's "+
-				"key back to one before you apply again, or the next apply creates a new endpoint in this mode: "+
-				"a state written by an earlier version of the provider does not say which mode the endpoint is"))
+				"%s for the provider's API key.", id)+otherModeHint(id, r.client.Mode(), switchBackForAnEarlierState))
 			return
 		}
 		if retivo.IsNotFound(err) {
@@ -497,9 +499,19 @@ func planSecretMove(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 
 // recipientsChangeNeedsReplacement replaces an endpoint whose secret was
 // encrypted when its recipients change or go: the plaintext is gone, so
-// only a new endpoint has a secret for them.
-func recipientsChangeNeedsReplacement(_ context.Context, req planmodifier.SetRequest, resp *setplanmodifier.RequiresReplaceIfFuncResponse) {
-	resp.RequiresReplace = !req.StateValue.IsNull() && !req.PlanValue.Equal(req.StateValue)
+// only a new endpoint has a secret for them. The same keys written
+// otherwise (a trailing newline, another SSH comment) are no change.
+func recipientsChangeNeedsReplacement(ctx context.Context, req planmodifier.SetRequest, resp *setplanmodifier.RequiresReplaceIfFuncResponse) {
+	if req.StateValue.IsNull() || req.PlanValue.Equal(req.StateValue) {
+		return
+	}
+	var before, after []string
+	resp.Diagnostics.Append(req.StateValue.ElementsAs(ctx, &before, false)...)
+	if req.PlanValue.IsNull() || req.PlanValue.IsUnknown() || req.PlanValue.ElementsAs(ctx, &after, false).HasError() {
+		resp.RequiresReplace = true // gone, or known only at apply
+		return
+	}
+	resp.RequiresReplace = !sameRecipients(before, after)
 }
 
 // encryptSecret encrypts secret to m's recipients into encrypted_secret,

@@ -9,6 +9,8 @@ import (
 
 	"filippo.io/age"
 	"filippo.io/age/armor"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -268,5 +270,78 @@ resource "retivo_webhook_endpoint" "orders" {
 			t.Errorf("the error quotes the private key pasted into secret_recipients:\n%s", out)
 			break
 		}
+	}
+}
+
+// The same recipients written otherwise (a trailing newline, as from
+// file("key.pub"), another SSH comment) are no change of key: the endpoint
+// and its encrypted secret stay.
+func TestAccWebhookEndpoint_secretRecipientsRewrittenStay(t *testing.T) {
+	env := acctest.NewEnv(t, localserver.Options{})
+	identity := newIdentity(t)
+	sshKey := "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+	acctest.ParallelTest(t, resource.TestCase{
+		CheckDestroy: env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{Config: recipientsConfig(env, "orders", identity.Recipient().String(), sshKey+" alice")},
+			{
+				Config: recipientsConfig(env, "orders", identity.Recipient().String()+"\n", sshKey+" alice@laptop"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(ordersAddress, plancheck.ResourceActionUpdate),
+				}},
+				Check: env.CheckServerCount(1),
+			},
+		},
+	})
+}
+
+// An update that cannot encrypt the secret to its recipients (the plan's
+// validation bypassed, as only the protocol can) keeps the secret in state,
+// with the recipients the state had, and says so: nothing is lost, and the
+// next apply tries again.
+func TestWebhookEndpoint_failedSecretMoveKeepsTheSecretProtocol(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, localserver.Options{})
+	stored := env.Server.InsertEndpoint(localserver.Endpoint{URL: "https://example.com/orders", Active: true})
+	h := newProtocolHarness(t, env)
+	resourceType := h.schema.ResourceSchemas[endpointType].ValueType()
+	classic := newIdentity(t)
+	pq, err := age.GenerateHybridIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	recipients := tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{
+		tftypes.NewValue(tftypes.String, classic.Recipient().String()), tftypes.NewValue(tftypes.String, pq.Recipient().String()),
+	})
+	object := func(secret, encrypted, recipients tftypes.Value) *tfprotov6.DynamicValue {
+		return h.value(resourceType, map[string]tftypes.Value{
+			"id":                tftypes.NewValue(tftypes.String, stored.ID),
+			"url":               tftypes.NewValue(tftypes.String, "https://example.com/orders"),
+			"description":       tftypes.NewValue(tftypes.String, ""),
+			"subscribed_events": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{}),
+			"active":            tftypes.NewValue(tftypes.Bool, true),
+			"mode":              tftypes.NewValue(tftypes.String, "test"),
+			"secret":            secret,
+			"encrypted_secret":  encrypted,
+			"secret_recipients": recipients,
+		})
+	}
+	text := func(v any) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
+	noRecipients := tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, nil)
+	resp, err := h.server.ApplyResourceChange(h.ctx, &tfprotov6.ApplyResourceChangeRequest{TypeName: endpointType,
+		PriorState:   object(text(stored.Secret), text(nil), noRecipients),
+		PlannedState: object(text(nil), text(tftypes.UnknownValue), recipients),
+		Config:       object(text(nil), text(nil), recipients)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !acctest.ErrorPattern("Signing secret not encrypted").MatchString(describeDiagnostics(resp.Diagnostics)) {
+		t.Errorf("no error for a move that failed:%s", describeDiagnostics(resp.Diagnostics))
+	}
+	state := h.decode(resourceType, resp.NewState)
+	var secret string
+	if err := state["secret"].As(&secret); err != nil || secret != stored.Secret || !state["secret_recipients"].IsNull() {
+		t.Errorf("after a failed move the state holds secret %t, recipients %v; want the secret and no recipients",
+			secret == stored.Secret, state["secret_recipients"])
 	}
 }

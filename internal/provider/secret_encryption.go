@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"filippo.io/age"
@@ -44,6 +45,30 @@ func parseRecipient(s string) (age.Recipient, error) {
 	}
 	return nil, errors.New("a value is neither an age public key (age1…) nor an SSH public key (ssh-ed25519 … " +
 		"or ssh-rsa …)")
+}
+
+// canonicalRecipient is the key a recipient names, in one form: without
+// surrounding space, and for an SSH key without its comment, so that
+// `file("key.pub")`'s trailing newline or a new comment is no other key.
+func canonicalRecipient(s string) string {
+	s = strings.TrimSpace(s)
+	if fields := strings.Fields(s); strings.HasPrefix(s, "ssh-") && len(fields) >= 2 {
+		return fields[0] + " " + fields[1]
+	}
+	return s
+}
+
+// sameRecipients reports whether two sets of recipients name the same keys.
+func sameRecipients(a, b []string) bool {
+	canonical := func(values []string) []string {
+		out := make([]string, len(values))
+		for i, v := range values {
+			out[i] = canonicalRecipient(v)
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	return slices.Equal(canonical(a), canonical(b))
 }
 
 // encryptSecret encrypts secret to every recipient, armored (a text that

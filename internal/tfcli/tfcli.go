@@ -133,8 +133,9 @@ func Version(ctx context.Context, execPath string) (*version.Version, error) {
 // otherwise, as a change. A data source that Terraform reads again in the
 // apply (one in a check block always is) makes the plan report changes
 // without changing anything, so a plan with changes is read to tell. The
-// plan's output goes to out (nil discards it); the plan's JSON, which holds
-// the secrets in state, never does.
+// plan's output goes to out (nil discards it), and tf's stdout stays set to
+// out afterwards; the plan's JSON, which holds the secrets in state, is
+// never written there.
 func PlanNoChanges(ctx context.Context, tf *tfexec.Terraform, out io.Writer, opts ...tfexec.PlanOption) error {
 	tf.SetStdout(cmp.Or[io.Writer](out, io.Discard))
 	defer tf.SetStdout(cmp.Or[io.Writer](out, io.Discard))

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -66,7 +67,7 @@ func TestDemo_outputToAFileIsPlain(t *testing.T) {
 	if n := strings.Count(text, "\nOutputs:\n"); n != 1 || strings.Contains(text, "-> null") {
 		t.Errorf("the demo shows the outputs %d times, or again as they are destroyed:\n%s", n, text)
 	}
-	if !regexp.MustCompile(`The receiver got (1 signed test delivery|\d+ signed test deliveries); the server holds (1 endpoint|\d+ endpoints)\.`).MatchString(text) {
+	if !regexp.MustCompile(`The receiver got (1 signed test delivery|([02-9]|\d\d+) signed test deliveries); the server holds (1 endpoint|([02-9]|\d\d+) endpoints)\.`).MatchString(text) {
 		t.Errorf("the demo does not count the deliveries and endpoints in words:\n%s", text)
 	}
 }
@@ -98,12 +99,13 @@ func (w *interruptAt) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// Ctrl-C during the apply: the demo stops terraform, the provider and the
-// servers, exits 130 and says it was interrupted, not that it failed.
+// Ctrl-C once terraform is applying (it has printed "Creating..."): the
+// demo exits 130 and says it was interrupted, not that it failed, and by
+// then no terraform process is left and its servers no longer listen.
 func TestDemo_ctrlCStopsCleanly(t *testing.T) {
 	prepareDemo(t)
 	var demoCtx atomic.Pointer[context.Context]
-	stdout := &interruptAt{step: "==> terraform apply", ctx: &demoCtx, t: t}
+	stdout := &interruptAt{step: "Creating...", ctx: &demoCtx, t: t}
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -116,14 +118,47 @@ func TestDemo_ctrlCStopsCleanly(t *testing.T) {
 	os.Stdout = saved
 	w.Close()
 	<-copied
+	output := stdout.output.String()
 	if code != tfcli.ExitInterrupted || runErr == nil {
-		t.Fatalf("exit status %d (%v), want %d after Ctrl-C:\n%s", code, runErr, tfcli.ExitInterrupted, &stdout.output)
+		t.Fatalf("exit status %d (%v), want %d after Ctrl-C:\n%s", code, runErr, tfcli.ExitInterrupted, output)
 	}
 	message := exitMessage(code, runErr)
 	if !strings.Contains(message, "demo interrupted: everything it started has stopped") || strings.Contains(message, "failed") {
 		t.Errorf("the demo's last words after Ctrl-C: %q", message)
 	}
-	if strings.Contains(stdout.output.String(), "==> Done") {
-		t.Errorf("the demo went on after Ctrl-C:\n%s", &stdout.output)
+	if strings.Contains(output, "==> Done") {
+		t.Errorf("the demo went on after Ctrl-C:\n%s", output)
 	}
+	if children := childProcesses(t); len(children) > 0 {
+		t.Errorf("processes the demo started are still running: %v", children)
+	}
+	servers := regexp.MustCompile(`(?m)^  (?:Retivo API|receiver): +http://([0-9.:]+)`).FindAllStringSubmatch(output, -1)
+	if len(servers) != 2 {
+		t.Fatalf("the demo did not print its servers' addresses:\n%s", output)
+	}
+	for _, server := range servers {
+		if conn, err := net.DialTimeout("tcp", server[1], time.Second); err == nil {
+			conn.Close()
+			t.Errorf("the demo's server at %s still listens", server[1])
+		}
+	}
+}
+
+// childProcesses are the ids of this process's living children, from
+// /proc (each thread lists the children it started).
+func childProcesses(t *testing.T) []string {
+	t.Helper()
+	lists, err := filepath.Glob("/proc/self/task/*/children")
+	if err != nil || len(lists) == 0 {
+		t.Fatalf("no /proc/self/task/*/children to read: %v", err)
+	}
+	var children []string
+	for _, list := range lists {
+		data, err := os.ReadFile(list)
+		if err != nil {
+			continue // the thread has ended
+		}
+		children = append(children, strings.Fields(string(data))...)
+	}
+	return children
 }
