@@ -162,3 +162,12 @@ func childProcesses(t *testing.T) []string {
 	}
 	return children
 }
+
+// The demo's counts read as words: one delivery, two deliveries.
+func TestCount(t *testing.T) {
+	for n, want := range map[int]string{0: "0 endpoints", 1: "1 endpoint", 2: "2 endpoints"} {
+		if got := count(n, "endpoint", "endpoints"); got != want {
+			t.Errorf("count(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
