@@ -23,13 +23,10 @@ type webhookEndpointTestDataSource struct {
 }
 
 type webhookEndpointTestDataSourceModel struct {
-	EndpointID types.String   `tfsdk:"endpoint_id"`
-	Enabled    types.Bool     `tfsdk:"enabled"`
-	Success    types.Bool     `tfsdk:"success"`
-	Status     types.Int64    `tfsdk:"status"`
-	StatusText types.String   `tfsdk:"status_text"`
-	Error      types.String   `tfsdk:"error"`
-	Timeouts   timeouts.Value `tfsdk:"timeouts"`
+	EndpointID types.String `tfsdk:"endpoint_id"`
+	Enabled    types.Bool   `tfsdk:"enabled"`
+	testResultModel
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (d *webhookEndpointTestDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -106,9 +103,6 @@ func (d *webhookEndpointTestDataSource) Read(ctx context.Context, req datasource
 			return
 		}
 	}
-	model.Success = types.BoolValue(result.Success)
-	model.Status = types.Int64Value(int64(result.Status))
-	model.StatusText = types.StringValue(result.StatusText)
-	model.Error = types.StringValue(result.Error)
+	model.testResultModel = newTestResultModel(result)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }

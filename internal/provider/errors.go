@@ -83,15 +83,21 @@ func otherModeHint(id, keyMode, howToSwitch string) string {
 		howToSwitch)
 }
 
-// testCallError is the diagnostic of a failed test call of endpoint id
-// with a key of keyMode: a 404 may mean an endpoint of the other mode, and
-// howToSwitch says how to test one.
-func testCallError(caller callerKind, id, keyMode, howToSwitch string, err error) diag.Diagnostic {
-	summary, detail := describeAPIError(caller, "test webhook endpoint "+id, err)
-	if retivo.IsNotFound(err) {
+// describeTestCallError describes a failed test call of endpoint id with a
+// key of keyMode ("" when the endpoint's mode is known to be the key's): a
+// 404 may mean an endpoint of the other mode, and howToSwitch says how to
+// test one.
+func describeTestCallError(caller callerKind, id, keyMode, howToSwitch string, err error) (summary, detail string) {
+	summary, detail = describeAPIError(caller, "test webhook endpoint "+id, err)
+	if keyMode != "" && retivo.IsNotFound(err) {
 		detail += otherModeHint(id, keyMode, howToSwitch)
 	}
-	return diag.NewErrorDiagnostic(summary, detail)
+	return summary, detail
+}
+
+// testCallError is describeTestCallError as a diagnostic.
+func testCallError(caller callerKind, id, keyMode, howToSwitch string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic(describeTestCallError(caller, id, keyMode, howToSwitch, err))
 }
 
 func apiErrorDiagnostic(caller callerKind, action string, err error) diag.Diagnostic {

@@ -36,6 +36,20 @@ type testWebhookEndpointFunction struct {
 	version string
 }
 
+// testResultModel is a test delivery's result as Terraform values: the
+// function's result and the gate data source's computed attributes.
+type testResultModel struct {
+	Success    types.Bool   `tfsdk:"success"`
+	Status     types.Int64  `tfsdk:"status"`
+	StatusText types.String `tfsdk:"status_text"`
+	Error      types.String `tfsdk:"error"`
+}
+
+func newTestResultModel(r *retivo.TestResult) testResultModel {
+	return testResultModel{Success: types.BoolValue(r.Success), Status: types.Int64Value(int64(r.Status)),
+		StatusText: types.StringValue(r.StatusText), Error: types.StringValue(r.Error)}
+}
+
 var testResultAttrTypes = map[string]attr.Type{
 	"success":     types.BoolType,
 	"status":      types.Int64Type,
@@ -135,12 +149,7 @@ func (f *testWebhookEndpointFunction) Run(ctx context.Context, req function.RunR
 		resp.Error = function.NewFuncError(functionCallError(call, target, client.Mode(), err))
 		return
 	}
-	value, diags := types.ObjectValue(testResultAttrTypes, map[string]attr.Value{
-		"success":     types.BoolValue(result.Success),
-		"status":      types.Int64Value(int64(result.Status)),
-		"status_text": types.StringValue(result.StatusText),
-		"error":       types.StringValue(result.Error),
-	})
+	value, diags := types.ObjectValueFrom(ctx, testResultAttrTypes, newTestResultModel(result))
 	if diags.HasError() {
 		resp.Error = function.FuncErrorFromDiags(ctx, diags)
 		return
@@ -151,16 +160,16 @@ func (f *testWebhookEndpointFunction) Run(ctx context.Context, req function.RunR
 // functionCallError is the message of a failed call: the API error, and
 // what a function call may have got wrong that a data source would not.
 func functionCallError(call functionCallSettings, target testTarget, keyMode string, err error) string {
-	summary, detail := describeAPIError(functionCall, "test webhook endpoint "+target.id, err)
+	if target.mode != "" {
+		keyMode = "" // the endpoint's mode is known, and is the key's
+	}
+	summary, detail := describeTestCallError(functionCall, target.id, keyMode, "pass a key of that mode in the "+
+		"options argument ({ api_key = ... }), or the endpoint object, whose mode attribute says which key it needs", err)
 	if call.defaultBaseURL {
 		detail += fmt.Sprintf("\n\nThe call went to the default base URL, %s: provider functions cannot see "+
 			"the provider block, so its base_url (and api_key) do not apply here. Set %s, or pass "+
 			"{ base_url = ... } as the second argument; for a CI gate, the retivo_webhook_endpoint_test data "+
 			"source in a check block uses the provider block", retivo.DefaultBaseURL, EnvBaseURL)
-	}
-	if retivo.IsNotFound(err) && target.mode == "" {
-		detail += otherModeHint(target.id, keyMode, "pass a key of that mode in the options argument "+
-			"({ api_key = ... }), or the endpoint object, whose mode attribute says which key it needs")
 	}
 	// Terraform ends the message with a period of its own.
 	return strings.TrimSuffix(summary+": "+detail, ".")

@@ -502,7 +502,7 @@ func TestClient_zeroRetriesMeansOneAttempt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.ListEndpoints(context.Background()); !retivo.IsServerFault(err) {
+	if _, err := client.ListEndpoints(context.Background()); retivo.KindOf(err) != retivo.KindServerFault {
 		t.Fatalf("want the 503, got %v", err)
 	}
 	if n := f.server.Count(localserver.RouteList); n != 1 {
@@ -682,7 +682,7 @@ func TestClient_testCallNotResentAfterGatewayError(t *testing.T) {
 	e := f.server.InsertEndpoint(localserver.Endpoint{URL: "http://127.0.0.1:1/", Active: true})
 	f.server.AddFault(localserver.Fault{Route: localserver.RouteTest, Status: 502, Times: 1})
 	_, err := f.client.TestEndpoint(context.Background(), e.ID)
-	if !retivo.IsServerFault(err) {
+	if retivo.KindOf(err) != retivo.KindServerFault {
 		t.Fatalf("want the 502, got %v", err)
 	}
 	if n := f.server.Count(localserver.RouteTest); n != 1 {

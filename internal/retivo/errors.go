@@ -224,9 +224,6 @@ func KindOf(err error) Kind {
 // IsNotFound reports whether err is a 404 answer.
 func IsNotFound(err error) bool { return KindOf(err) == KindNotFound }
 
-// IsServerFault reports whether err is a 5xx answer.
-func IsServerFault(err error) bool { return KindOf(err) == KindServerFault }
-
 // maxExcerpt bounds the body excerpt quoted in an error, in runes.
 const maxExcerpt = 200
 
